@@ -1,0 +1,264 @@
+import type { EventBatch } from '../model/event-batch.ts';
+import { NULL_KEY } from '../model/event-batch.ts';
+import { orderEvents } from '../sessionize/event-order.ts';
+import { durationSecs, sessionizeRuns } from '../sessionize/sessionize-runs.ts';
+import type { DayRange } from '../sources/batch-builder.ts';
+import { BulkInserter } from './bulk-insert.ts';
+import { eventColumns, loadEventRange } from './event-rows.ts';
+import { attrColumn } from './schema.ts';
+import type { SessionCache } from './session-cache.ts';
+
+export interface ApplyResult {
+  /** New unique events written (not counting cached events rewritten). */
+  imported: number;
+  /** Rows dropped as duplicates, of each other or of cached events. */
+  duplicates: number;
+  /** Local dates whose events changed or were replaced. */
+  days: number;
+}
+
+interface BridgeRow {
+  user_key: number;
+  local_day: number;
+  first_event_key: number;
+  event_count: number;
+  first_session_id: number;
+  session_count: number;
+}
+
+const DAY_BITS = 2 ** 22;
+const DAY_BIAS = 2 ** 21;
+
+/**
+ * Writes a batch into the cache and re-sessionizes exactly what it touches (call inside
+ * `cache.transaction`). With a range, the batch is authoritative for those local days: their
+ * cached events are replaced. Without one, the batch merges into the user-days it touches.
+ *
+ * Only the touched user-days are sessionized; every later session of a touched user whose
+ * id moves is renumbered through the bridge, so the cache always equals a full
+ * sessionization of its events.
+ */
+export function applyBatch(cache: SessionCache, batch: EventBatch, range: DayRange | null): ApplyResult {
+  const db = cache.db;
+  const definition = cache.definition;
+  const newRows = batch.length;
+
+  // Rows being replaced: their events, sessions and bridge rows are deleted first.
+  let replaced: BridgeRow[];
+  if (range !== null) {
+    replaced = db
+      .prepare('SELECT * FROM user_days WHERE local_day BETWEEN ? AND ? ORDER BY user_key, local_day')
+      .all(range.from, range.to) as BridgeRow[];
+  } else {
+    replaced = loadTouchedUserDays(cache, batch, newRows);
+  }
+  const loaded = batch.length - newRows;
+
+  const ordered = orderEvents(batch, cache.strings, cache.users.size);
+  const excluded = excludedNameKeys(cache);
+  const sessionized = sessionizeRuns(batch, ordered, definition.thresholdMs, (k) => excluded.has(k));
+
+  deleteReplaced(cache, replaced, range);
+
+  // Walk each touched user's days in order, assigning session ids to the new runs and
+  // renumbering the user's untouched later days where their first id moved.
+  const runFirstId = new Int32Array(ordered.runCount);
+  const touchedUsers = new Map<number, number>(); // user → earliest touched day
+  for (let r = 0; r < ordered.runCount; r++) {
+    const u = ordered.runUser[r];
+    const d = ordered.runDay[r];
+    const earliest = touchedUsers.get(u);
+    if (earliest === undefined || d < earliest) touchedUsers.set(u, d);
+  }
+  for (const row of replaced) {
+    const earliest = touchedUsers.get(row.user_key);
+    if (earliest === undefined || row.local_day < earliest) touchedUsers.set(row.user_key, row.local_day);
+  }
+  const lastIdBefore = db.prepare(
+    'SELECT first_session_id + session_count - 1 FROM user_days WHERE user_key = ? AND local_day < ? ORDER BY local_day DESC LIMIT 1',
+  ).pluck();
+  const laterDays = db.prepare(
+    'SELECT local_day, first_event_key, event_count, first_session_id, session_count FROM user_days WHERE user_key = ? AND local_day >= ? ORDER BY local_day',
+  );
+  const shiftSessions = db.prepare('UPDATE sessions SET session_id = session_id + ? WHERE user_key = ? AND start_day = ?');
+  const shiftEvents = db.prepare(
+    'UPDATE events SET session_id = session_id + ? WHERE event_key >= ? AND event_key < ? AND session_id IS NOT NULL',
+  );
+  const shiftBridge = db.prepare('UPDATE user_days SET first_session_id = first_session_id + ? WHERE user_key = ? AND local_day = ?');
+
+  // Runs are ordered by user, then day: walk them alongside each user's remaining bridge rows.
+  let r = 0;
+  const users = [...touchedUsers.keys()].sort((a, b) => a - b);
+  for (const u of users) {
+    while (r < ordered.runCount && ordered.runUser[r] < u) r++;
+    const existed = cache.users.isPersisted(u);
+    const from = touchedUsers.get(u)!;
+    let next = existed ? (((lastIdBefore.get(u, from) as number | undefined) ?? 0) + 1) : 1;
+    const later = existed ? (laterDays.all(u, from) as BridgeRow[]) : [];
+    let k = 0;
+    while ((r < ordered.runCount && ordered.runUser[r] === u) || k < later.length) {
+      const runDay = r < ordered.runCount && ordered.runUser[r] === u ? ordered.runDay[r] : Infinity;
+      if (k < later.length && later[k].local_day < runDay) {
+        const row = later[k++];
+        const delta = next - row.first_session_id;
+        if (delta !== 0) {
+          shiftSessions.run(delta, u, row.local_day);
+          shiftEvents.run(delta, row.first_event_key, row.first_event_key + row.event_count);
+          shiftBridge.run(delta, u, row.local_day);
+        }
+        next += row.session_count;
+      } else {
+        runFirstId[r] = next;
+        next += sessionized.runSessions[r];
+        r++;
+      }
+    }
+  }
+
+  writeRuns(cache, batch, ordered, sessionized, runFirstId);
+
+  const unique = ordered.order.length;
+  return {
+    imported: unique - loaded,
+    duplicates: newRows + loaded - unique,
+    days: range !== null ? range.to - range.from + 1 : new Set(ordered.runDay).size,
+  };
+}
+
+/** Merge: appends the cached events of every user-day the batch touches, and returns their bridge rows. */
+function loadTouchedUserDays(cache: SessionCache, batch: EventBatch, newRows: number): BridgeRow[] {
+  const get = cache.db.prepare('SELECT * FROM user_days WHERE user_key = ? AND local_day = ?');
+  const seen = new Set<number>();
+  const rows: BridgeRow[] = [];
+  const user = batch.user.array;
+  const day = batch.day.array;
+  for (let i = 0; i < newRows; i++) {
+    const u = user[i];
+    if (!cache.users.isPersisted(u)) continue;
+    const key = u * DAY_BITS + (day[i] + DAY_BIAS);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const row = get.get(u, day[i]) as BridgeRow | undefined;
+    if (row !== undefined) rows.push(row);
+  }
+  for (const row of rows) loadEventRange(cache, batch, row.first_event_key, row.event_count);
+  return rows;
+}
+
+function excludedNameKeys(cache: SessionCache): Set<number> {
+  const keys = new Set<number>();
+  for (const name of cache.definition.excludedEvents) {
+    const key = cache.strings.find(name);
+    if (key !== undefined) keys.add(key);
+  }
+  return keys;
+}
+
+function deleteReplaced(cache: SessionCache, replaced: BridgeRow[], range: DayRange | null): void {
+  const db = cache.db;
+  // A range's days were laid out together, so their event keys coalesce into few spans.
+  const spans = replaced
+    .filter((row) => row.event_count > 0)
+    .map((row) => [row.first_event_key, row.first_event_key + row.event_count] as [number, number])
+    .sort((a, b) => a[0] - b[0]);
+  const deleteEvents = db.prepare('DELETE FROM events WHERE event_key >= ? AND event_key < ?');
+  let i = 0;
+  while (i < spans.length) {
+    const start = spans[i][0];
+    let end = spans[i][1];
+    while (i + 1 < spans.length && spans[i + 1][0] === end) end = spans[++i][1];
+    deleteEvents.run(start, end);
+    i++;
+  }
+  if (range !== null) {
+    db.prepare('DELETE FROM sessions WHERE start_day BETWEEN ? AND ?').run(range.from, range.to);
+    db.prepare('DELETE FROM user_days WHERE local_day BETWEEN ? AND ?').run(range.from, range.to);
+  } else {
+    const deleteSessions = db.prepare('DELETE FROM sessions WHERE user_key = ? AND start_day = ?');
+    const deleteBridge = db.prepare('DELETE FROM user_days WHERE user_key = ? AND local_day = ?');
+    for (const row of replaced) {
+      deleteSessions.run(row.user_key, row.local_day);
+      deleteBridge.run(row.user_key, row.local_day);
+    }
+  }
+}
+
+function writeRuns(
+  cache: SessionCache,
+  batch: EventBatch,
+  ordered: ReturnType<typeof orderEvents>,
+  sessionized: ReturnType<typeof sessionizeRuns>,
+  runFirstId: Int32Array,
+): void {
+  const db = cache.db;
+  const definition = cache.definition;
+  const attrCount = definition.attributes.length;
+  const { order, runStart, runCount, runUser, runDay } = ordered;
+  const { ordinal, runSessions, sessions } = sessionized;
+
+  // Lay runs out by day, then user, so that a day's events are contiguous for later range refreshes.
+  const runOrder = Array.from({ length: runCount }, (_, i) => i).sort(
+    (a, b) => runDay[a] - runDay[b] || runUser[a] - runUser[b],
+  );
+  let nextKey = ((db.prepare('SELECT max(event_key) FROM events').pluck().get() as number | null) ?? 0) + 1;
+  const events = new BulkInserter(db, 'events', eventColumns(definition));
+  const bridge = new BulkInserter(db, 'user_days', [
+    'user_key', 'local_day', 'first_event_key', 'event_count', 'first_session_id', 'session_count',
+  ]);
+  const time = batch.time.array;
+  const name = batch.name.array;
+  const attrs = batch.attrs.map((c) => c.array);
+  for (const run of runOrder) {
+    const firstKey = nextKey;
+    const firstId = runFirstId[run];
+    for (let p = runStart[run]; p < runStart[run + 1]; p++) {
+      const row = order[p];
+      events.value(nextKey++);
+      events.value(runUser[run]);
+      events.value(runDay[run]);
+      events.value(time[row]);
+      events.value(batch.insertId[row]);
+      events.value(name[row]);
+      events.value(ordinal[p] < 0 ? null : firstId + ordinal[p]);
+      events.value(batch.props[row]);
+      for (let a = 0; a < attrCount; a++) {
+        const v = attrs[a][row];
+        events.value(v === NULL_KEY ? null : v);
+      }
+    }
+    bridge.value(runUser[run]);
+    bridge.value(runDay[run]);
+    bridge.value(firstKey);
+    bridge.value(runStart[run + 1] - runStart[run]);
+    bridge.value(firstId);
+    bridge.value(runSessions[run]);
+  }
+  events.flush();
+  bridge.flush();
+
+  const sessionRows = new BulkInserter(db, 'sessions', [
+    'user_key', 'start_day', 'start_time', 'session_id', 'end_time', 'duration_secs', 'event_count',
+    'first_name_key', 'last_name_key', ...definition.attributes.map((a) => attrColumn(a.name)),
+  ]);
+  let runOfPrevious = -1;
+  let idInRun = 0;
+  for (let s = 0; s < sessions.count; s++) {
+    const run = sessions.run[s];
+    idInRun = run === runOfPrevious ? idInRun + 1 : 0;
+    runOfPrevious = run;
+    sessionRows.value(sessions.user[s]);
+    sessionRows.value(sessions.day[s]);
+    sessionRows.value(sessions.start[s]);
+    sessionRows.value(runFirstId[run] + idInRun);
+    sessionRows.value(sessions.end[s]);
+    sessionRows.value(durationSecs(sessions.start[s], sessions.end[s]));
+    sessionRows.value(sessions.eventCount[s]);
+    sessionRows.value(sessions.firstName[s]);
+    sessionRows.value(sessions.lastName[s]);
+    for (let a = 0; a < attrCount; a++) {
+      const v = sessions.attrs[a][s];
+      sessionRows.value(v === NULL_KEY ? null : v);
+    }
+  }
+  sessionRows.flush();
+}

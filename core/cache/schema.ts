@@ -1,0 +1,113 @@
+import type { SessionDefinition } from '../definition.ts';
+
+export const SCHEMA_VERSION = 1;
+
+/** Column holding attribute `name`'s value key in `events` and `sessions`. */
+export function attrColumn(name: string): string {
+  return `attr_${name}`;
+}
+
+/** The fixed tables. `events` and `sessions` carry one column per attribute and are made by `layoutTables`. */
+export const BASE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS users (user_key INTEGER PRIMARY KEY, user_id TEXT NOT NULL UNIQUE);
+-- Event names and attribute values, interned.
+CREATE TABLE IF NOT EXISTS strings (string_key INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
+-- The bridge: per user and local day, where its events are and which session ids it holds.
+-- A day's events are always one contiguous run of event_key: every change rewrites the whole user-day.
+CREATE TABLE IF NOT EXISTS user_days (
+  user_key INTEGER NOT NULL,
+  local_day INTEGER NOT NULL,
+  first_event_key INTEGER NOT NULL,
+  event_count INTEGER NOT NULL,
+  first_session_id INTEGER NOT NULL,
+  session_count INTEGER NOT NULL,
+  PRIMARY KEY (user_key, local_day)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS user_days_by_day ON user_days (local_day);
+CREATE TABLE IF NOT EXISTS imports (
+  import_id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  sources TEXT NOT NULL,
+  from_date TEXT,
+  to_date TEXT,
+  rows INTEGER NOT NULL,
+  imported INTEGER NOT NULL,
+  duplicates INTEGER NOT NULL,
+  rejected INTEGER NOT NULL,
+  out_of_range INTEGER NOT NULL,
+  days INTEGER NOT NULL,
+  sessions INTEGER NOT NULL
+);
+-- The manifest of authoritative ranges: local dates [from_date, to_date] replaced by a fetch or range import.
+CREATE TABLE IF NOT EXISTS fetched_ranges (
+  range_id INTEGER PRIMARY KEY,
+  import_id INTEGER NOT NULL REFERENCES imports (import_id),
+  source TEXT NOT NULL,
+  from_date TEXT NOT NULL,
+  to_date TEXT NOT NULL,
+  time_zone TEXT NOT NULL
+);
+`;
+
+/** DDL of the per-definition tables and the readable views over them. */
+export function layoutTables(definition: SessionDefinition): string {
+  const attrs = definition.attributes.map((a) => `  ${attrColumn(a.name)} INTEGER`).join(',\n');
+  const withAttrs = attrs === '' ? '' : `,\n${attrs}`;
+  const decoded = (table: string) =>
+    definition.attributes
+      .map((a) => `,\n  (SELECT value FROM strings WHERE string_key = ${table}.${attrColumn(a.name)}) AS ${a.name}`)
+      .join('');
+  return `
+CREATE TABLE events (
+  event_key INTEGER PRIMARY KEY,
+  user_key INTEGER NOT NULL,
+  local_day INTEGER NOT NULL,
+  time INTEGER NOT NULL,
+  insert_id TEXT NOT NULL,
+  name_key INTEGER NOT NULL,
+  session_id INTEGER,
+  props TEXT${withAttrs}
+);
+CREATE TABLE sessions (
+  user_key INTEGER NOT NULL,
+  start_day INTEGER NOT NULL,
+  start_time INTEGER NOT NULL,
+  session_id INTEGER NOT NULL,
+  end_time INTEGER NOT NULL,
+  duration_secs INTEGER NOT NULL,
+  event_count INTEGER NOT NULL,
+  first_name_key INTEGER NOT NULL,
+  last_name_key INTEGER NOT NULL${withAttrs},
+  PRIMARY KEY (user_key, start_day, start_time)
+) WITHOUT ROWID;
+CREATE INDEX sessions_by_day ON sessions (start_day);
+-- Readable views for anyone opening the cache with SQLite: dates local, times UTC.
+CREATE VIEW session_rows AS
+SELECT u.user_id, s.session_id,
+  date(s.start_day * 86400, 'unixepoch') AS start_date,
+  date(s.start_day * 86400, 'unixepoch') AS end_date,
+  strftime('%Y-%m-%dT%H:%M:%fZ', s.start_time / 1000.0, 'unixepoch') AS start_time,
+  strftime('%Y-%m-%dT%H:%M:%fZ', s.end_time / 1000.0, 'unixepoch') AS end_time,
+  s.duration_secs AS session_duration_secs, s.event_count,
+  (SELECT value FROM strings WHERE string_key = s.first_name_key) AS first_event,
+  (SELECT value FROM strings WHERE string_key = s.last_name_key) AS last_event${decoded('s')}
+FROM sessions s JOIN users u USING (user_key);
+-- The user journey: every event with its session (NULL for excluded events).
+CREATE VIEW journey AS
+SELECT u.user_id, e.session_id,
+  strftime('%Y-%m-%dT%H:%M:%fZ', e.time / 1000.0, 'unixepoch') AS time,
+  e.insert_id,
+  (SELECT value FROM strings WHERE string_key = e.name_key) AS event${decoded('e')},
+  e.props
+FROM events e JOIN users u USING (user_key);
+`;
+}
+
+export const DROP_LAYOUT = `
+DROP VIEW IF EXISTS journey;
+DROP VIEW IF EXISTS session_rows;
+DROP TABLE IF EXISTS events;
+DROP TABLE IF EXISTS sessions;
+`;

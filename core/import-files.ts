@@ -1,0 +1,141 @@
+import { writeFileSync } from 'node:fs';
+import { stringify } from 'csv-stringify/sync';
+import { applyBatch } from './cache/apply-batch.ts';
+import { rebuildCache } from './cache/rebuild.ts';
+import type { SessionCache } from './cache/session-cache.ts';
+import { definitionsEqual, type SessionDefinition } from './definition.ts';
+import { BatchBuilder, type DayRange, type Rejection } from './sources/batch-builder.ts';
+import { readDemo } from './sources/demo-source.ts';
+import type { DemoOptions } from './sources/demo-generator.ts';
+import { readEventFile } from './sources/file-source.ts';
+import { dayToIsoDate, isoDateToDay } from './time/calendar-day.ts';
+import { ZoneCalendar } from './time/zone-calendar.ts';
+import { UserError } from './util/user-error.ts';
+
+export interface ImportProgress {
+  file: string;
+  fileIndex: number;
+  fileCount: number;
+  bytesRead: number;
+  totalBytes: number;
+  phase: 'reading' | 'writing';
+}
+
+export interface ImportRequest {
+  files: string[];
+  /** Generated demo data instead of (or besides) files. */
+  demo?: DemoOptions;
+  /** Local dates `YYYY-MM-DD` the files are authoritative for (insert-overwrite), or null to merge. */
+  range?: { from: string; to: string } | null;
+  /** The definition to import under; a change re-sessionizes the whole cache in the same transaction. */
+  definition?: SessionDefinition;
+  /** Where to write every rejected row (CSV: file, line, reason, row). */
+  rejectsPath?: string;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+export interface ImportSummary {
+  imported: number;
+  duplicates: number;
+  rejected: number;
+  out_of_range: number;
+  days: number;
+  sessions: number;
+  events: number;
+  rows: number;
+  definition_changed: boolean;
+  rejections: Rejection[];
+}
+
+export function parseDayRange(range: { from: string; to: string }): DayRange {
+  const from = isoDateToDay(range.from);
+  const to = isoDateToDay(range.to);
+  if (to < from) throw new UserError(`--to ${range.to} is before --from ${range.from}`);
+  return { from, to };
+}
+
+/**
+ * Reads files (streamed) and applies them to the cache in one transaction: a failed or
+ * interrupted import leaves the cache exactly as it was.
+ */
+export async function importFiles(cache: SessionCache, request: ImportRequest): Promise<ImportSummary> {
+  const definition = request.definition ?? cache.definition;
+  const changed = !definitionsEqual(definition, cache.definition);
+  const range = request.range ? parseDayRange(request.range) : null;
+  const calendar = changed ? new ZoneCalendar(definition.timeZone) : cache.calendar;
+  const builder = new BatchBuilder(definition, calendar, cache.users, cache.strings, range);
+  const files = request.files;
+  try {
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i];
+      await readEventFile(file, builder, (bytesRead, totalBytes) =>
+        request.onProgress?.({ file, fileIndex: i, fileCount: files.length, bytesRead, totalBytes, phase: 'reading' }),
+      );
+    }
+    if (request.demo) readDemo(request.demo, builder);
+  } catch (error) {
+    cache.users.rollback();
+    cache.strings.rollback();
+    throw error;
+  }
+  const { counts, rejections } = builder;
+  if (request.rejectsPath !== undefined) writeRejects(request.rejectsPath, rejections);
+  if (counts.rows > 0 && counts.rejected === counts.rows) {
+    cache.users.rollback();
+    cache.strings.rollback();
+    const first = rejections[0];
+    throw new UserError(
+      `all ${counts.rows} rows were rejected, nothing imported (first: ${first.file}:${first.line}: ${first.reason})`,
+    );
+  }
+  request.onProgress?.({ file: '', fileIndex: files.length, fileCount: files.length, bytesRead: 0, totalBytes: 0, phase: 'writing' });
+
+  const summary = cache.transaction(() => {
+    if (changed) rebuildCache(cache, definition);
+    const applied = applyBatch(cache, builder.batch, range);
+    cache.persistDictionaries();
+    const totals = cache.db.prepare('SELECT (SELECT count(*) FROM sessions), (SELECT count(*) FROM events)').raw().get() as [number, number];
+    const result = {
+      imported: applied.imported,
+      duplicates: applied.duplicates,
+      rejected: counts.rejected,
+      out_of_range: counts.outOfRange,
+      days: applied.days,
+      sessions: totals[0],
+      events: totals[1],
+      rows: counts.rows,
+      definition_changed: changed,
+    };
+    const importId = cache.db
+      .prepare(
+        `INSERT INTO imports (at, kind, sources, from_date, to_date, rows, imported, duplicates, rejected, out_of_range, days, sessions)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        new Date().toISOString(), range ? 'range' : 'merge', JSON.stringify(request.demo ? [...files, 'demo'] : files),
+        range ? dayToIsoDate(range.from) : null, range ? dayToIsoDate(range.to) : null,
+        result.rows, result.imported, result.duplicates, result.rejected, result.out_of_range, result.days, result.sessions,
+      ).lastInsertRowid;
+    if (range) {
+      cache.db
+        .prepare('INSERT INTO fetched_ranges (import_id, source, from_date, to_date, time_zone) VALUES (?, ?, ?, ?, ?)')
+        .run(importId, JSON.stringify(files), dayToIsoDate(range.from), dayToIsoDate(range.to), definition.timeZone);
+    }
+    return result;
+  });
+  return { ...summary, rejections };
+}
+
+function writeRejects(path: string, rejections: Rejection[]): void {
+  const rows = rejections.map((r) => [r.file, r.line, r.reason, r.row]);
+  try {
+    writeFileSync(path, stringify(rows, { header: true, columns: ['file', 'line', 'reason', 'row'] }));
+  } catch (error) {
+    throw new UserError(`cannot write rejects file ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** Applies a new definition to the cache: re-sessionizes everything in one transaction. */
+export function applyDefinition(cache: SessionCache, definition: SessionDefinition): void {
+  cache.transaction(() => rebuildCache(cache, definition));
+}

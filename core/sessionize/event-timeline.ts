@@ -1,0 +1,103 @@
+import type { SessionCache } from '../cache/session-cache.ts';
+import { radixOrder } from './radix-sort.ts';
+
+/**
+ * The cached events that take part in sessions, as (user, local day, time) columns sorted by
+ * user and time: everything a re-sessionize at another threshold needs, so the slider and the
+ * sweep never read SQLite again.
+ */
+export class EventTimeline {
+  readonly length: number;
+  readonly user: Int32Array;
+  readonly day: Int32Array;
+  readonly time: Float64Array;
+
+  constructor(user: Int32Array, day: Int32Array, time: Float64Array) {
+    this.length = time.length;
+    this.user = user;
+    this.day = day;
+    this.time = time;
+  }
+
+  static load(cache: SessionCache): EventTimeline {
+    const count = cache.db.prepare('SELECT count(*) FROM events WHERE session_id IS NOT NULL').pluck().get() as number;
+    const user = new Int32Array(count);
+    const day = new Int32Array(count);
+    const time = new Float64Array(count);
+    let i = 0;
+    const rows = cache.db.prepare('SELECT user_key, local_day, time FROM events WHERE session_id IS NOT NULL').raw();
+    for (const row of rows.iterate() as Iterable<[number, number, number]>) {
+      user[i] = row[0];
+      day[i] = row[1];
+      time[i] = row[2];
+      i++;
+    }
+    return EventTimeline.sorted(user, day, time, cache.users.size);
+  }
+
+  /** Sorts columns by (user, time): a stable radix pass on time, then a counting pass on user. */
+  static sorted(user: Int32Array, day: Int32Array, time: Float64Array, userCount: number): EventTimeline {
+    const n = time.length;
+    const byTime = radixOrder(time, n);
+    const starts = new Uint32Array(userCount + 1);
+    for (let i = 0; i < n; i++) starts[user[i] + 1]++;
+    for (let u = 0; u < userCount; u++) starts[u + 1] += starts[u];
+    const sUser = new Int32Array(n);
+    const sDay = new Int32Array(n);
+    const sTime = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const row = byTime[i];
+      const at = starts[user[row]]++;
+      sUser[at] = user[row];
+      sDay[at] = day[row];
+      sTime[at] = time[row];
+    }
+    return new EventTimeline(sUser, sDay, sTime);
+  }
+
+  /** True when event i starts a new user-day (or is the first event). */
+  startsUserDay(i: number): boolean {
+    return i === 0 || this.user[i] !== this.user[i - 1] || this.day[i] !== this.day[i - 1];
+  }
+}
+
+/** One session as the metrics need it. */
+export interface SessionSummary {
+  user: number;
+  day: number;
+  /** The user's first session in the cache (session_id = 1). */
+  first: boolean;
+  durationSecs: number;
+  eventCount: number;
+}
+
+/**
+ * Re-sessionizes the timeline at a threshold in one linear scan, calling `emit` per session
+ * in (user, time) order.
+ */
+export function scanSessions(timeline: EventTimeline, thresholdMs: number, emit: (s: SessionSummary) => void): number {
+  const { user, day, time, length } = timeline;
+  let count = 0;
+  let start = 0;
+  let first = true;
+  for (let i = 1; i <= length; i++) {
+    const boundary = i === length || user[i] !== user[i - 1] || day[i] !== day[i - 1] || time[i] - time[i - 1] > thresholdMs;
+    if (!boundary) continue;
+    emit({ user: user[start], day: day[start], first, durationSecs: Math.floor((time[i - 1] - time[start]) / 1000), eventCount: i - start });
+    count++;
+    first = i < length && user[i] !== user[i - 1];
+    start = i;
+  }
+  return count;
+}
+
+/** The number of sessions at a threshold (the slider's hot path: no allocation). */
+export function countSessions(timeline: EventTimeline, thresholdMs: number): number {
+  const { user, day, time, length } = timeline;
+  if (length === 0) return 0;
+  let count = 1;
+  for (let i = 1; i < length; i++) {
+    if (user[i] !== user[i - 1] || day[i] !== day[i - 1] || time[i] - time[i - 1] > thresholdMs) count++;
+  }
+  return count;
+}
