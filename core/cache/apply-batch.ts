@@ -4,7 +4,7 @@ import { orderEvents } from '../sessionize/event-order.ts';
 import { durationSecs, sessionizeRuns } from '../sessionize/sessionize-runs.ts';
 import type { DayRange } from '../sources/batch-builder.ts';
 import { BulkInserter } from './bulk-insert.ts';
-import { eventColumns, loadEventRange } from './event-rows.ts';
+import { DayEventsEncoder, STORED_DAY_COLUMNS, appendDayEvents, decodeDayEvents, type StoredDay } from './day-events.ts';
 import { attrColumn } from './schema.ts';
 import type { SessionCache } from './session-cache.ts';
 
@@ -20,8 +20,6 @@ export interface ApplyResult {
 interface BridgeRow {
   user_key: number;
   local_day: number;
-  first_event_key: number;
-  event_count: number;
   first_session_id: number;
   session_count: number;
 }
@@ -47,7 +45,9 @@ export function applyBatch(cache: SessionCache, batch: EventBatch, range: DayRan
   let replaced: BridgeRow[];
   if (range !== null) {
     replaced = db
-      .prepare('SELECT * FROM user_days WHERE local_day BETWEEN ? AND ? ORDER BY user_key, local_day')
+      .prepare(
+        'SELECT user_key, local_day, first_session_id, session_count FROM user_days WHERE local_day BETWEEN ? AND ? ORDER BY user_key, local_day',
+      )
       .all(range.from, range.to) as BridgeRow[];
   } else {
     replaced = loadTouchedUserDays(cache, batch, newRows);
@@ -78,12 +78,9 @@ export function applyBatch(cache: SessionCache, batch: EventBatch, range: DayRan
     'SELECT first_session_id + session_count - 1 FROM user_days WHERE user_key = ? AND local_day < ? ORDER BY local_day DESC LIMIT 1',
   ).pluck();
   const laterDays = db.prepare(
-    'SELECT local_day, first_event_key, event_count, first_session_id, session_count FROM user_days WHERE user_key = ? AND local_day >= ? ORDER BY local_day',
+    'SELECT local_day, first_session_id, session_count FROM user_days WHERE user_key = ? AND local_day >= ? ORDER BY local_day',
   );
   const shiftSessions = db.prepare('UPDATE sessions SET session_id = session_id + ? WHERE user_key = ? AND start_day = ?');
-  const shiftEvents = db.prepare(
-    'UPDATE events SET session_id = session_id + ? WHERE event_key >= ? AND event_key < ? AND session_id IS NOT NULL',
-  );
   const shiftBridge = db.prepare('UPDATE user_days SET first_session_id = first_session_id + ? WHERE user_key = ? AND local_day = ?');
 
   // Runs are ordered by user, then day: walk them alongside each user's remaining bridge rows.
@@ -103,7 +100,6 @@ export function applyBatch(cache: SessionCache, batch: EventBatch, range: DayRan
         const delta = next - row.first_session_id;
         if (delta !== 0) {
           shiftSessions.run(delta, u, row.local_day);
-          shiftEvents.run(delta, row.first_event_key, row.first_event_key + row.event_count);
           shiftBridge.run(delta, u, row.local_day);
         }
         next += row.session_count;
@@ -127,9 +123,11 @@ export function applyBatch(cache: SessionCache, batch: EventBatch, range: DayRan
 
 /** Merge: appends the cached events of every user-day the batch touches, and returns their bridge rows. */
 function loadTouchedUserDays(cache: SessionCache, batch: EventBatch, newRows: number): BridgeRow[] {
-  const get = cache.db.prepare('SELECT * FROM user_days WHERE user_key = ? AND local_day = ?');
+  const get = cache.db.prepare(
+    `SELECT user_key, local_day, first_session_id, session_count, ${STORED_DAY_COLUMNS} FROM user_days WHERE user_key = ? AND local_day = ?`,
+  );
   const seen = new Set<number>();
-  const rows: BridgeRow[] = [];
+  const rows: Array<BridgeRow & StoredDay> = [];
   const user = batch.user.array;
   const day = batch.day.array;
   for (let i = 0; i < newRows; i++) {
@@ -138,10 +136,10 @@ function loadTouchedUserDays(cache: SessionCache, batch: EventBatch, newRows: nu
     const key = u * DAY_BITS + (day[i] + DAY_BIAS);
     if (seen.has(key)) continue;
     seen.add(key);
-    const row = get.get(u, day[i]) as BridgeRow | undefined;
+    const row = get.get(u, day[i]) as (BridgeRow & StoredDay) | undefined;
     if (row !== undefined) rows.push(row);
   }
-  for (const row of rows) loadEventRange(cache, batch, row.first_event_key, row.event_count);
+  for (const row of rows) appendDayEvents(batch, row.user_key, row.local_day, decodeDayEvents(row));
   return rows;
 }
 
@@ -156,30 +154,16 @@ function excludedNameKeys(cache: SessionCache): Set<number> {
 
 function deleteReplaced(cache: SessionCache, replaced: BridgeRow[], range: DayRange | null): void {
   const db = cache.db;
-  // A range's days were laid out together, so their event keys coalesce into few spans.
-  const spans = replaced
-    .filter((row) => row.event_count > 0)
-    .map((row) => [row.first_event_key, row.first_event_key + row.event_count] as [number, number])
-    .sort((a, b) => a[0] - b[0]);
-  const deleteEvents = db.prepare('DELETE FROM events WHERE event_key >= ? AND event_key < ?');
-  let i = 0;
-  while (i < spans.length) {
-    const start = spans[i][0];
-    let end = spans[i][1];
-    while (i + 1 < spans.length && spans[i + 1][0] === end) end = spans[++i][1];
-    deleteEvents.run(start, end);
-    i++;
-  }
   if (range !== null) {
     db.prepare('DELETE FROM sessions WHERE start_day BETWEEN ? AND ?').run(range.from, range.to);
     db.prepare('DELETE FROM user_days WHERE local_day BETWEEN ? AND ?').run(range.from, range.to);
-  } else {
-    const deleteSessions = db.prepare('DELETE FROM sessions WHERE user_key = ? AND start_day = ?');
-    const deleteBridge = db.prepare('DELETE FROM user_days WHERE user_key = ? AND local_day = ?');
-    for (const row of replaced) {
-      deleteSessions.run(row.user_key, row.local_day);
-      deleteBridge.run(row.user_key, row.local_day);
-    }
+    return;
+  }
+  const deleteSessions = db.prepare('DELETE FROM sessions WHERE user_key = ? AND start_day = ?');
+  const deleteBridge = db.prepare('DELETE FROM user_days WHERE user_key = ? AND local_day = ?');
+  for (const row of replaced) {
+    deleteSessions.run(row.user_key, row.local_day);
+    deleteBridge.run(row.user_key, row.local_day);
   }
 }
 
@@ -196,44 +180,22 @@ function writeRuns(
   const { order, runStart, runCount, runUser, runDay } = ordered;
   const { ordinal, runSessions, sessions } = sessionized;
 
-  // Lay runs out by day, then user, so that a day's events are contiguous for later range refreshes.
-  const runOrder = Array.from({ length: runCount }, (_, i) => i).sort(
-    (a, b) => runDay[a] - runDay[b] || runUser[a] - runUser[b],
-  );
-  let nextKey = ((db.prepare('SELECT max(event_key) FROM events').pluck().get() as number | null) ?? 0) + 1;
-  const events = new BulkInserter(db, 'events', eventColumns(definition));
   const bridge = new BulkInserter(db, 'user_days', [
-    'user_key', 'local_day', 'first_event_key', 'event_count', 'first_session_id', 'session_count',
+    'user_key', 'local_day', 'event_count', 'first_session_id', 'session_count', 'times', 'codes', 'insert_ids', 'props',
   ]);
-  const time = batch.time.array;
-  const name = batch.name.array;
-  const attrs = batch.attrs.map((c) => c.array);
-  for (const run of runOrder) {
-    const firstKey = nextKey;
-    const firstId = runFirstId[run];
-    for (let p = runStart[run]; p < runStart[run + 1]; p++) {
-      const row = order[p];
-      events.value(nextKey++);
-      events.value(runUser[run]);
-      events.value(runDay[run]);
-      events.value(time[row]);
-      events.value(batch.insertId[row]);
-      events.value(name[row]);
-      events.value(ordinal[p] < 0 ? null : firstId + ordinal[p]);
-      events.value(batch.props[row]);
-      for (let a = 0; a < attrCount; a++) {
-        const v = attrs[a][row];
-        events.value(v === NULL_KEY ? null : v);
-      }
-    }
+  const encoder = new DayEventsEncoder(definition, batch, order.length);
+  for (let run = 0; run < runCount; run++) {
     bridge.value(runUser[run]);
     bridge.value(runDay[run]);
-    bridge.value(firstKey);
     bridge.value(runStart[run + 1] - runStart[run]);
-    bridge.value(firstId);
+    bridge.value(runFirstId[run]);
     bridge.value(runSessions[run]);
+    const stored = encoder.encode(order, runStart[run], runStart[run + 1], ordinal);
+    bridge.value(stored.times);
+    bridge.value(stored.codes);
+    bridge.value(stored.insert_ids);
+    bridge.value(stored.props);
   }
-  events.flush();
   bridge.flush();
 
   const sessionRows = new BulkInserter(db, 'sessions', [

@@ -2,7 +2,8 @@ import { csvSource, mixpanelSources, type AttributeSpec, type SessionDefinition 
 import { EventBatch, NULL_KEY } from '../model/event-batch.ts';
 import { ZoneCalendar } from '../time/zone-calendar.ts';
 import { applyBatch } from './apply-batch.ts';
-import { DROP_LAYOUT, attrColumn, layoutTables } from './schema.ts';
+import { STORED_DAY_COLUMNS, decodeDayEvents, type StoredDay } from './day-events.ts';
+import { DROP_LAYOUT, layoutTables } from './schema.ts';
 import type { SessionCache } from './session-cache.ts';
 
 /**
@@ -17,7 +18,6 @@ export function rebuildCache(cache: SessionCache, definition: SessionDefinition)
   const old = cache.definition;
   const batch = loadAllEvents(cache, old, definition);
   cache.db.exec(DROP_LAYOUT);
-  cache.db.exec('DELETE FROM user_days');
   cache.setDefinition(definition);
   cache.db.exec(layoutTables(cache.definition));
   // Nothing is cached any more: treat every day as replaced, so nothing is looked up to merge.
@@ -30,64 +30,58 @@ function sameSource(a: AttributeSpec, b: AttributeSpec): boolean {
 
 function loadAllEvents(cache: SessionCache, old: SessionDefinition, next: SessionDefinition): EventBatch {
   const batch = new EventBatch(next.attributes.length);
-  const oldColumns = old.attributes.map((a) => attrColumn(a.name));
   const calendar = next.timeZone === old.timeZone ? null : new ZoneCalendar(next.timeZone);
-  // For each new attribute: the old column it keeps, or -1 to look it up again.
+  // For each new attribute: the old attribute it keeps, or -1 to derive it again.
   const kept = next.attributes.map((a) => old.attributes.findIndex((o) => sameSource(o, a)));
   const dropped = old.attributes.map((o, i) => (next.attributes.some((a) => sameSource(o, a)) ? -1 : i)).filter((i) => i >= 0);
   const needsProps = kept.some((k) => k === -1) || dropped.length > 0;
   const values = new Int32Array(next.attributes.length);
-  const select = cache.db
-    .prepare(
-      `SELECT user_key, local_day, time, name_key, insert_id, props${oldColumns.map((c) => `, ${c}`).join('')}
-       FROM events ORDER BY event_key`,
-    )
-    .raw();
-  for (const row of select.iterate() as Iterable<unknown[]>) {
-    const time = row[2] as number;
-    let props = row[5] as string | null;
-    const oldValue = (i: number): string | null => {
-      const v = row[6 + i];
-      return v === null ? null : cache.strings.valueOf(v as number);
-    };
-    if (needsProps) {
-      const bag: Record<string, unknown> = props === null ? {} : (JSON.parse(props) as Record<string, unknown>);
-      // Values of dropped attributes go back into the properties, so nothing is lost.
-      let changed = false;
-      for (const i of dropped) {
-        const value = oldValue(i);
-        const spec = old.attributes[i];
-        if (value !== null && !mixpanelSources(spec).some((s) => s in bag) && !(csvSource(spec) in bag)) {
-          bag[csvSource(spec)] = value;
-          changed = true;
-        }
-      }
-      for (let a = 0; a < next.attributes.length; a++) {
-        if (kept[a] !== -1) continue;
-        values[a] = NULL_KEY;
-        const spec = next.attributes[a];
-        for (const source of [...mixpanelSources(spec), csvSource(spec)]) {
-          const v = bag[source];
-          if (v !== null && v !== undefined) {
-            values[a] = cache.strings.keyOf(typeof v === 'string' ? v : JSON.stringify(v));
-            break;
+  const rows = cache.db.prepare(`SELECT user_key, local_day, ${STORED_DAY_COLUMNS} FROM user_days ORDER BY user_key, local_day`);
+  for (const stored of rows.iterate() as Iterable<StoredDay & { user_key: number; local_day: number }>) {
+    const events = decodeDayEvents(stored);
+    const user = stored.user_key;
+    const storedDay = stored.local_day;
+    for (let k = 0; k < events.count; k++) {
+      const time = events.time[k];
+      let props = events.props?.[k] ?? null;
+      const oldKey = (i: number): number | null => {
+        const key = events.attrs[i][k];
+        return key === NULL_KEY ? null : key;
+      };
+      if (needsProps) {
+        const bag: Record<string, unknown> = props === null ? {} : (JSON.parse(props) as Record<string, unknown>);
+        // Values of dropped attributes go back into the properties, so nothing is lost.
+        let changed = false;
+        for (const i of dropped) {
+          const key = oldKey(i);
+          const spec = old.attributes[i];
+          if (key !== null && !mixpanelSources(spec).some((s) => s in bag) && !(csvSource(spec) in bag)) {
+            bag[csvSource(spec)] = cache.strings.valueOf(key);
+            changed = true;
           }
         }
-        if (values[a] === NULL_KEY) {
-          // The value may sit in the column of an old attribute read from the same source.
-          const from = old.attributes.findIndex((o) => csvSource(o) === csvSource(spec));
-          if (from !== -1 && row[6 + from] !== null) values[a] = row[6 + from] as number;
+        for (let a = 0; a < next.attributes.length; a++) {
+          if (kept[a] !== -1) continue;
+          values[a] = NULL_KEY;
+          const spec = next.attributes[a];
+          for (const source of [...mixpanelSources(spec), csvSource(spec)]) {
+            const v = bag[source];
+            if (v !== null && v !== undefined) {
+              values[a] = cache.strings.keyOf(typeof v === 'string' ? v : JSON.stringify(v));
+              break;
+            }
+          }
         }
+        if (changed) props = JSON.stringify(bag);
       }
-      if (changed) props = JSON.stringify(bag);
+      for (let a = 0; a < next.attributes.length; a++) {
+        if (kept[a] === -1) continue;
+        const key = oldKey(kept[a]);
+        values[a] = key === null ? NULL_KEY : key;
+      }
+      const day = calendar === null ? storedDay : calendar.localDay(time);
+      batch.push(user, time, day, events.name[k], events.insertIds[k], values, props);
     }
-    for (let a = 0; a < next.attributes.length; a++) {
-      if (kept[a] === -1) continue;
-      const v = row[6 + kept[a]];
-      values[a] = v === null ? NULL_KEY : (v as number);
-    }
-    const day = calendar === null ? (row[1] as number) : calendar.localDay(time);
-    batch.push(row[0] as number, time, day, row[3] as number, row[4] as string, values, props);
   }
   return batch;
 }

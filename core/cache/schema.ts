@@ -1,6 +1,6 @@
 import type { SessionDefinition } from '../definition.ts';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Column holding attribute `name`'s value key in `events` and `sessions`. */
 export function attrColumn(name: string): string {
@@ -13,18 +13,6 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITH
 CREATE TABLE IF NOT EXISTS users (user_key INTEGER PRIMARY KEY, user_id TEXT NOT NULL UNIQUE);
 -- Event names and attribute values, interned.
 CREATE TABLE IF NOT EXISTS strings (string_key INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
--- The bridge: per user and local day, where its events are and which session ids it holds.
--- A day's events are always one contiguous run of event_key: every change rewrites the whole user-day.
-CREATE TABLE IF NOT EXISTS user_days (
-  user_key INTEGER NOT NULL,
-  local_day INTEGER NOT NULL,
-  first_event_key INTEGER NOT NULL,
-  event_count INTEGER NOT NULL,
-  first_session_id INTEGER NOT NULL,
-  session_count INTEGER NOT NULL,
-  PRIMARY KEY (user_key, local_day)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS user_days_by_day ON user_days (local_day);
 CREATE TABLE IF NOT EXISTS imports (
   import_id INTEGER PRIMARY KEY,
   at TEXT NOT NULL,
@@ -55,21 +43,26 @@ CREATE TABLE IF NOT EXISTS fetched_ranges (
 export function layoutTables(definition: SessionDefinition): string {
   const attrs = definition.attributes.map((a) => `  ${attrColumn(a.name)} INTEGER`).join(',\n');
   const withAttrs = attrs === '' ? '' : `,\n${attrs}`;
-  const decoded = (table: string) =>
-    definition.attributes
-      .map((a) => `,\n  (SELECT value FROM strings WHERE string_key = ${table}.${attrColumn(a.name)}) AS ${a.name}`)
-      .join('');
+  const decodedSessionAttrs = definition.attributes
+    .map((a) => `,\n  (SELECT value FROM strings WHERE string_key = s.${attrColumn(a.name)}) AS ${a.name}`)
+    .join('');
   return `
-CREATE TABLE events (
-  event_key INTEGER PRIMARY KEY,
+-- The bridge and the event store: one row per user and local day, holding that day's events in
+-- session order (see core/cache/day-events.ts for the encoding). An event's session_id is
+-- first_session_id + its ordinal, so renumbering a user's later sessions touches only this row.
+CREATE TABLE user_days (
   user_key INTEGER NOT NULL,
   local_day INTEGER NOT NULL,
-  time INTEGER NOT NULL,
-  insert_id TEXT NOT NULL,
-  name_key INTEGER NOT NULL,
-  session_id INTEGER,
-  props TEXT${withAttrs}
+  event_count INTEGER NOT NULL,
+  first_session_id INTEGER NOT NULL,
+  session_count INTEGER NOT NULL,
+  times BLOB NOT NULL,
+  codes BLOB NOT NULL,
+  insert_ids TEXT NOT NULL,
+  props TEXT,
+  UNIQUE (user_key, local_day)
 );
+CREATE INDEX user_days_by_day ON user_days (local_day);
 CREATE TABLE sessions (
   user_key INTEGER NOT NULL,
   start_day INTEGER NOT NULL,
@@ -92,22 +85,14 @@ SELECT u.user_id, s.session_id,
   strftime('%Y-%m-%dT%H:%M:%fZ', s.end_time / 1000.0, 'unixepoch') AS end_time,
   s.duration_secs AS session_duration_secs, s.event_count,
   (SELECT value FROM strings WHERE string_key = s.first_name_key) AS first_event,
-  (SELECT value FROM strings WHERE string_key = s.last_name_key) AS last_event${decoded('s')}
+  (SELECT value FROM strings WHERE string_key = s.last_name_key) AS last_event${decodedSessionAttrs}
 FROM sessions s JOIN users u USING (user_key);
--- The user journey: every event with its session (NULL for excluded events).
-CREATE VIEW journey AS
-SELECT u.user_id, e.session_id,
-  strftime('%Y-%m-%dT%H:%M:%fZ', e.time / 1000.0, 'unixepoch') AS time,
-  e.insert_id,
-  (SELECT value FROM strings WHERE string_key = e.name_key) AS event${decoded('e')},
-  e.props
-FROM events e JOIN users u USING (user_key);
 `;
 }
 
+
 export const DROP_LAYOUT = `
-DROP VIEW IF EXISTS journey;
 DROP VIEW IF EXISTS session_rows;
-DROP TABLE IF EXISTS events;
+DROP TABLE IF EXISTS user_days;
 DROP TABLE IF EXISTS sessions;
 `;

@@ -44,9 +44,11 @@ export class SessionCache {
       throw new UserError(`cannot open cache ${path}: ${(error as Error).message}`);
     }
     try {
+      // Check what the file is before changing anything in it (such as its journal mode).
+      const isNew = checkCacheFile(db, path);
       if (!db.readonly) {
-        // Larger pages make the bulk writes of an import markedly faster; only takes effect on a new file.
-        if (!exists) db.pragma('page_size = 16384');
+        // Larger pages make an import's bulk writes markedly faster; only possible on a new file.
+        if (isNew) db.pragma('page_size = 16384');
         db.pragma('journal_mode = WAL');
         db.pragma('synchronous = NORMAL');
       }
@@ -107,6 +109,15 @@ export class SessionCache {
   }
 }
 
+/** True for an empty database (a new cache); throws for a database that is not a cache. */
+function checkCacheFile(db: Database.Database, path: string): boolean {
+  const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
+  if (hasMeta) return false;
+  const tables = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'").pluck().get() as number;
+  if (tables > 0) throw new UserError(`${path} is an SQLite database but not a Session Explorer cache`);
+  return true;
+}
+
 function initialise(db: Database.Database, path: string, definition?: SessionDefinition): SessionDefinition {
   const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
   if (hasMeta) {
@@ -117,8 +128,6 @@ function initialise(db: Database.Database, path: string, definition?: SessionDef
     const stored = db.prepare("SELECT value FROM meta WHERE key = 'definition'").pluck().get() as string;
     return validateDefinition(JSON.parse(stored) as SessionDefinition);
   }
-  const hasTables = db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'").pluck().get() as number;
-  if (hasTables > 0) throw new UserError(`${path} is an SQLite database but not a Session Explorer cache`);
   if (db.readonly) throw new UserError(`${path} is empty`);
   const valid = validateDefinition(definition ?? defaultDefinition());
   db.transaction(() => {

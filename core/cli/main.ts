@@ -1,6 +1,7 @@
+import { existsSync, rmSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SessionCache } from '../cache/session-cache.ts';
-import { defaultDefinition, definitionsEqual } from '../definition.ts';
+import { defaultDefinition, definitionsEqual, type SessionDefinition } from '../definition.ts';
 import { exportEvents } from '../export/export-events.ts';
 import { exportSessions } from '../export/export-sessions.ts';
 import { applyDefinition, importFiles, type ImportSummary } from '../import-files.ts';
@@ -63,10 +64,27 @@ function printMetrics(report: MetricsReport, json: boolean): void {
   process.stdout.write(`${title}\n${line(header)}\n${rows.map(line).join('\n')}\n`);
 }
 
+/**
+ * Opens (or creates) a cache for a writing command; when the command fails on a cache it
+ * created, the new file is removed, so a failed first import leaves nothing behind.
+ */
+async function withCreatedCache(path: string, definition: SessionDefinition, work: (cache: SessionCache) => Promise<void>): Promise<void> {
+  const created = !existsSync(path);
+  const cache = SessionCache.open(path, { create: true, definition });
+  try {
+    await work(cache);
+  } catch (error) {
+    cache.close();
+    if (created) for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+    throw error;
+  } finally {
+    cache.close();
+  }
+}
+
 export function buildProgram(): Command {
   const program = new Command('session-explorer')
     .description('Sessionize product-analytics events into a local SQLite cache; explore and export sessions.')
-    .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') });
 
   addDefinitionOptions(
@@ -81,7 +99,7 @@ export function buildProgram(): Command {
       .option('--json', 'print the summary as one JSON object'),
   ).action(async (files: string[], options: DefinitionFlags & { db: string; from?: string; to?: string; rejects?: string; json?: boolean }) => {
     if ((options.from === undefined) !== (options.to === undefined)) throw new UserError('--from and --to go together');
-    const cache = SessionCache.open(options.db, { create: true, definition: definitionWithFlags(defaultDefinition(), options) });
+    await withCreatedCache(options.db, definitionWithFlags(defaultDefinition(), options), async (cache) => {
     const progress = importProgressBar();
     try {
       const summary = await importFiles(cache, {
@@ -95,8 +113,8 @@ export function buildProgram(): Command {
       printImportSummary(summary, options.json === true);
     } finally {
       progress.stop();
-      cache.close();
     }
+    });
   });
 
   program
@@ -197,17 +215,14 @@ export function buildProgram(): Command {
       .option('--seed <s>', 'random seed', integer, DEMO_DEFAULTS.seed)
       .option('--json', 'print the summary as one JSON object'),
   ).action(async (options: DefinitionFlags & { db: string; users: number; days: number; seed: number; json?: boolean }) => {
-    const cache = SessionCache.open(options.db, { create: true, definition: definitionWithFlags(defaultDefinition(), options) });
-    try {
+    await withCreatedCache(options.db, definitionWithFlags(defaultDefinition(), options), async (cache) => {
       const summary = await importFiles(cache, {
         files: [],
         demo: { users: options.users, days: options.days, seed: options.seed },
         definition: definitionWithFlags(cache.definition, options),
       });
       printImportSummary(summary, options.json === true);
-    } finally {
-      cache.close();
-    }
+    });
   });
 
   program
@@ -219,6 +234,11 @@ export function buildProgram(): Command {
     });
 
   return program;
+}
+
+/** An internal error's message may span lines; the CLI contract is one line. */
+function oneLine(message: string): string {
+  return message.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -233,7 +253,7 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`session-explorer: internal error: ${message.split('\n')[0]}\n`);
+    process.stderr.write(`session-explorer: internal error: ${oneLine(message)}\n`);
     if (process.env.SESSION_EXPLORER_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
     return 70;
   }

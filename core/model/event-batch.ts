@@ -17,8 +17,8 @@ export class EventBatch {
   readonly props: Array<string | null> = [];
   /** One column of value keys per attribute of the definition. */
   readonly attrs: GrowableInt32[];
-  /** Rows below this index came from the cache (a merge loads the touched user-days' events). */
-  cachedRows = 0;
+  /** False once an insert id holds U+001F, the character the store joins ids with (day-events.ts). */
+  insertIdsJoinable = true;
 
   readonly attributeCount: number;
 
@@ -31,12 +31,35 @@ export class EventBatch {
     return this.insertId.length;
   }
 
+  /**
+   * Appends rows read elsewhere with their own dictionaries: `userMap` and `stringMap` turn
+   * their keys into this batch's.
+   */
+  appendRemapped(
+    columns: { user: Int32Array; time: Float64Array; day: Int32Array; name: Int32Array; attrs: Int32Array[] },
+    insertIds: string[],
+    props: Array<string | null>,
+    userMap: Int32Array,
+    stringMap: Int32Array,
+  ): void {
+    const values = new Int32Array(this.attributeCount);
+    for (let i = 0; i < insertIds.length; i++) {
+      for (let a = 0; a < this.attributeCount; a++) {
+        const v = columns.attrs[a][i];
+        values[a] = v === NULL_KEY ? NULL_KEY : stringMap[v];
+      }
+      this.push(userMap[columns.user[i]], columns.time[i], columns.day[i], stringMap[columns.name[i]], insertIds[i], values, props[i]);
+    }
+  }
+
   push(user: number, time: number, day: number, name: number, insertId: string, attrs: ArrayLike<number>, props: string | null): void {
     this.user.push(user);
     this.time.push(time);
     this.day.push(day);
     this.name.push(name);
     this.insertId.push(insertId);
+    // Checked here, while the string is fresh in cache, rather than when the day is encoded.
+    if (this.insertIdsJoinable && insertId.includes('\u001f')) this.insertIdsJoinable = false;
     this.props.push(props);
     for (let a = 0; a < this.attributeCount; a++) this.attrs[a].push(attrs[a]);
   }

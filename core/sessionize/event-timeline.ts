@@ -1,4 +1,5 @@
 import type { SessionCache } from '../cache/session-cache.ts';
+import { decodeTimes } from '../cache/day-events.ts';
 import { radixOrder } from './radix-sort.ts';
 
 /**
@@ -20,19 +21,23 @@ export class EventTimeline {
   }
 
   static load(cache: SessionCache): EventTimeline {
-    const count = cache.db.prepare('SELECT count(*) FROM events WHERE session_id IS NOT NULL').pluck().get() as number;
+    const count = cache.db.prepare('SELECT coalesce(sum(event_count), 0) FROM user_days').pluck().get() as number;
     const user = new Int32Array(count);
     const day = new Int32Array(count);
     const time = new Float64Array(count);
     let i = 0;
-    const rows = cache.db.prepare('SELECT user_key, local_day, time FROM events WHERE session_id IS NOT NULL').raw();
-    for (const row of rows.iterate() as Iterable<[number, number, number]>) {
-      user[i] = row[0];
-      day[i] = row[1];
-      time[i] = row[2];
-      i++;
+    const rows = cache.db.prepare('SELECT user_key, local_day, times, codes FROM user_days').raw();
+    for (const [u, d, times, codes] of rows.iterate() as Iterable<[number, number, Buffer, Buffer]>) {
+      const events = decodeTimes(times, codes);
+      for (let k = 0; k < events.time.length; k++) {
+        if (events.session[k] < 0) continue;
+        user[i] = u;
+        day[i] = d;
+        time[i] = events.time[k];
+        i++;
+      }
     }
-    return EventTimeline.sorted(user, day, time, cache.users.size);
+    return EventTimeline.sorted(user.subarray(0, i), day.subarray(0, i), time.subarray(0, i), cache.users.size);
   }
 
   /** Sorts columns by (user, time): a stable radix pass on time, then a counting pass on user. */

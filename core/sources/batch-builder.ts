@@ -41,7 +41,7 @@ export class BatchBuilder {
   private readonly calendar: ZoneCalendar;
   private readonly users: Dictionary;
   private readonly strings: Dictionary;
-  private readonly range: DayRange | null;
+  readonly range: DayRange | null;
 
   constructor(definition: SessionDefinition, calendar: ZoneCalendar, users: Dictionary, strings: Dictionary, range: DayRange | null) {
     this.definition = definition;
@@ -51,6 +51,25 @@ export class BatchBuilder {
     this.range = range;
     this.batch = new EventBatch(definition.attributes.length);
     this.attrKeys = new Int32Array(definition.attributes.length);
+  }
+
+  /** Takes in what a worker read with its own dictionaries (see csv-worker.ts). */
+  absorb(part: {
+    columns: { user: Int32Array; time: Float64Array; day: Int32Array; name: Int32Array; attrs: Int32Array[] };
+    insertId: string[];
+    props: Array<string | null>;
+    users: string[];
+    strings: string[];
+    counts: ReadCounts;
+    rejections: Rejection[];
+  }): void {
+    const userMap = Int32Array.from(part.users, (u) => this.users.keyOf(u));
+    const stringMap = Int32Array.from(part.strings, (s) => this.strings.keyOf(s));
+    this.batch.appendRemapped(part.columns, part.insertId, part.props, userMap, stringMap);
+    this.counts.rows += part.counts.rows;
+    this.counts.rejected += part.counts.rejected;
+    this.counts.outOfRange += part.counts.outOfRange;
+    for (const r of part.rejections) if (this.rejections.length < MAX_KEPT_REJECTIONS) this.rejections.push(r);
   }
 
   reject(file: string, line: number, reason: string, row: string): void {

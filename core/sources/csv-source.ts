@@ -28,7 +28,7 @@ function findColumn(header: string[], candidates: string[]): number {
   return -1;
 }
 
-function layoutOf(path: string, rawHeader: string[], builder: BatchBuilder): CsvLayout {
+export function layoutOf(path: string, rawHeader: string[], builder: BatchBuilder): CsvLayout {
   const header = rawHeader.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h).trim().toLowerCase());
   const user = findColumn(header, USER_COLUMNS);
   const time = findColumn(header, TIME_COLUMNS);
@@ -57,11 +57,24 @@ function countNewlines(row: string[]): number {
   return n;
 }
 
-/** Streams an RFC 4180 CSV (header row, UTF-8, optional BOM, CRLF or LF, optionally gzipped). */
-export async function readCsv(path: string, builder: BatchBuilder, onProgress?: ByteProgress): Promise<void> {
-  const input = await openTextStream(path, onProgress);
-  let layout: CsvLayout | null = null;
-  let line = 1;
+/** A byte range of a CSV file read on its own: rows only, with the file's header given. */
+export interface CsvPart {
+  start: number;
+  end: number;
+  /** The file's header, for a part that does not start with it. */
+  header: string[] | null;
+  /** The physical line number of the part's first row. */
+  firstLine: number;
+}
+
+/**
+ * Streams an RFC 4180 CSV (header row, UTF-8, optional BOM, CRLF or LF, optionally gzipped),
+ * or one part of it.
+ */
+export async function readCsv(path: string, builder: BatchBuilder, onProgress?: ByteProgress, part?: CsvPart): Promise<void> {
+  const input = await openTextStream(path, onProgress, part);
+  let layout: CsvLayout | null = part?.header ? layoutOf(path, part.header, builder) : null;
+  let line = part ? part.firstLine : 1;
   const attrValues: Array<string | null> = new Array(builder.definition.attributes.length).fill(null);
   let failure: unknown = null;
 

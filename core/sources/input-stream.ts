@@ -10,7 +10,7 @@ export type FileFormat = 'csv' | 'ndjson';
 export type ByteProgress = (bytesRead: number, totalBytes: number) => void;
 
 /** Opens a file as decoded UTF-8 text, gunzipping when it starts with the gzip magic bytes. */
-export async function openTextStream(path: string, onProgress?: ByteProgress): Promise<Readable> {
+export async function openTextStream(path: string, onProgress?: ByteProgress, range?: { start: number; end: number }): Promise<Readable> {
   let size: number;
   try {
     const stat = statSync(path);
@@ -21,9 +21,9 @@ export async function openTextStream(path: string, onProgress?: ByteProgress): P
     throw new UserError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
   }
   const gzipped = await startsWithGzipMagic(path);
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  const raw = createReadStream(path, { highWaterMark: 1 << 20, ...(range ? { start: range.start, end: range.end - 1 } : {}) });
   if (onProgress) {
-    let read = 0;
+    let read = range ? range.start : 0;
     raw.on('data', (chunk) => {
       read += (chunk as Buffer).length;
       onProgress(read, size);
@@ -40,7 +40,7 @@ export async function openTextStream(path: string, onProgress?: ByteProgress): P
   return gunzip;
 }
 
-async function startsWithGzipMagic(path: string): Promise<boolean> {
+export async function startsWithGzipMagic(path: string): Promise<boolean> {
   const handle = await open(path, 'r');
   try {
     const buffer = Buffer.alloc(2);

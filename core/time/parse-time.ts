@@ -19,12 +19,27 @@ export function parseTimeValue(value: unknown): number | null {
 
 const NUMERIC = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
+/** Years 1..9999: what ISO 8601 dates and the exports can spell. Anything else is not a time. */
+const MIN_MS = -62_135_596_800_000;
+const MAX_MS = 253_402_300_799_999;
+
+function inRange(ms: number): number | null {
+  return ms >= MIN_MS && ms <= MAX_MS ? ms : null;
+}
+
 function epochNumberToMs(n: number): number | null {
   if (!Number.isFinite(n)) return null;
   // Round at the microsecond first so that binary fractions such as 0.123 s are not read as 122.99… ms.
   const ms = Math.abs(n) < 1e11 ? Math.round(n * 1e6) / 1000 : n;
-  const result = Math.floor(ms);
-  return Number.isSafeInteger(result) ? result : null;
+  return inRange(Math.floor(ms));
+}
+
+/** Date.UTC, except that years 0..99 are not read as 1900..1999. */
+function utc(year: number, month: number, day: number, hour: number, minute: number, second: number, millis: number): number {
+  if (year >= 100) return Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  const d = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, millis));
+  d.setUTCFullYear(year, month - 1, day);
+  return d.getTime();
 }
 
 const ISO =
@@ -52,11 +67,12 @@ function parseIso(text: string): number | null {
     if (oh > 23 || om > 59) return null;
     offsetMs = sign * (oh * 3_600_000 + om * 60_000);
   }
-  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMs;
+  return inRange(utc(year, month, day, hour, minute, second, millis) - offsetMs);
 }
 
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
 }
 
 /** `YYYY-MM-DDTHH:MM:SS.sssZ` exactly (what most exports write), read without a regex. */
@@ -74,7 +90,7 @@ function parseCanonicalIso(s: string): number | null {
   if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) return null;
   if (minute < 0 || minute > 59 || second < 0 || second > 59 || millis < 0) return null;
   if (day > 28 && day > daysInMonth(year, month)) return null;
-  return Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  return inRange(utc(year, month, day, hour, minute, second, millis));
 }
 
 function digits(s: string, start: number, count: number): number {

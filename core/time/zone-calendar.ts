@@ -1,4 +1,3 @@
-import { tzOffset } from '@date-fns/tz';
 import { UserError } from '../util/user-error.ts';
 import { MS_PER_DAY, type DayNumber } from './calendar-day.ts';
 
@@ -18,31 +17,34 @@ export function assertTimeZone(zone: string): void {
 /**
  * Local calendar dates of instants in one IANA zone, without an Intl call per event.
  *
- * The zone's offset changes are found once per covered year (sampled every 6 hours, each
- * change located to the second by bisection) and kept as a sorted table, so `localDay` is a
- * binary search over a handful of entries. Coverage grows a year at a time as instants
- * outside it are asked for.
+ * Each calendar year an instant falls in is scanned once: the zone's offset sampled every
+ * 6 hours, each change located to the second by bisection, kept as a small sorted table, so
+ * `localDay` is a map lookup and a binary search over a handful of entries. Years are scanned
+ * independently, so a stray far-off instant costs one year's scan, not every year between.
  */
 export class ZoneCalendar {
   readonly zone: string;
-  /** Instants at which an offset starts; `offsets[i]` holds from `starts[i]` to `starts[i+1]`. */
-  private starts: number[] = [];
-  private offsets: number[] = [];
-  private coveredFrom = 0;
-  private coveredTo = 0;
+  private readonly years = new Map<number, { starts: number[]; offsets: number[] }>();
+  private readonly formatter: Intl.DateTimeFormat;
   private readonly fixedOffset: number | null;
 
   constructor(zone: string) {
     assertTimeZone(zone);
     this.zone = zone;
+    this.formatter = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' });
     this.fixedOffset = zone === 'UTC' || zone === 'Etc/UTC' ? 0 : null;
   }
 
   /** The zone's UTC offset in ms at instant `t` (ms since epoch). */
   offsetAt(t: number): number {
     if (this.fixedOffset !== null) return this.fixedOffset;
-    if (t < this.coveredFrom || t >= this.coveredTo || this.starts.length === 0) this.cover(t);
-    const starts = this.starts;
+    const year = Math.floor(t / YEAR_MS);
+    let table = this.years.get(year);
+    if (table === undefined) {
+      table = this.scan(year * YEAR_MS, (year + 1) * YEAR_MS);
+      this.years.set(year, table);
+    }
+    const { starts, offsets } = table;
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -50,7 +52,7 @@ export class ZoneCalendar {
       if (starts[mid] <= t) lo = mid;
       else hi = mid - 1;
     }
-    return this.offsets[lo];
+    return offsets[lo];
   }
 
   /** The local calendar date of instant `t`, as a day number. */
@@ -73,30 +75,24 @@ export class ZoneCalendar {
     return hi;
   }
 
+  /**
+   * The offset Intl reports ("GMT-04:00", "GMT+05:45", "GMT-00:44:30", "GMT"), read here rather
+   * than through a library: @date-fns/tz 1.5 loses the sign of offsets between -1 h and 0.
+   */
   private rawOffset(t: number): number {
-    const minutes = tzOffset(this.zone, new Date(t));
-    return Math.round(minutes * 60_000);
-  }
-
-  private cover(t: number): void {
-    if (this.starts.length === 0) {
-      const from = Math.floor(t / YEAR_MS) * YEAR_MS;
-      this.coveredFrom = from;
-      this.coveredTo = from;
-      this.starts = [from];
-      this.offsets = [this.rawOffset(from)];
-      this.extendForward(from + YEAR_MS);
-      return;
-    }
-    if (t >= this.coveredTo) this.extendForward(Math.floor(t / YEAR_MS) * YEAR_MS + YEAR_MS);
-    if (t < this.coveredFrom) this.extendBackward(Math.floor(t / YEAR_MS) * YEAR_MS);
+    const parts = this.formatter.formatToParts(t);
+    const name = parts.find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+    const m = /^GMT(?:([+-])(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?)?$/.exec(name);
+    if (!m || m[1] === undefined) return 0;
+    const magnitude = Number(m[2]) * 3_600_000 + Number(m[3] ?? 0) * 60_000 + Number(m[4] ?? 0) * 1000;
+    return m[1] === '-' ? -magnitude : magnitude;
   }
 
   private scan(from: number, to: number): { starts: number[]; offsets: number[] } {
-    const starts: number[] = [];
-    const offsets: number[] = [];
-    let prevT = from;
     let prev = this.rawOffset(from);
+    const starts = [from];
+    const offsets = [prev];
+    let prevT = from;
     for (let t = from + SAMPLE_STEP_MS; t <= to; t += SAMPLE_STEP_MS) {
       const cur = this.rawOffset(t);
       if (cur !== prev) {
@@ -114,20 +110,5 @@ export class ZoneCalendar {
       prevT = t;
     }
     return { starts, offsets };
-  }
-
-  private extendForward(to: number): void {
-    const found = this.scan(this.coveredTo, to);
-    this.starts.push(...found.starts);
-    this.offsets.push(...found.offsets);
-    this.coveredTo = to;
-  }
-
-  private extendBackward(from: number): void {
-    const found = this.scan(from, this.coveredFrom);
-    const firstOffset = this.rawOffset(from);
-    this.starts = [from, ...found.starts, ...this.starts.slice(1)];
-    this.offsets = [firstOffset, ...found.offsets, ...this.offsets.slice(1)];
-    this.coveredFrom = from;
   }
 }

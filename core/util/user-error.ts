@@ -4,6 +4,11 @@
  */
 export class UserError extends Error {
   override readonly name = 'UserError';
+
+  /** Messages often quote user input; line breaks in it are folded so the reason stays one line. */
+  constructor(message: string) {
+    super(message.replace(/\s*[\r\n]+\s*/g, ' ').trim());
+  }
 }
 
 export function isUserError(error: unknown): error is UserError {

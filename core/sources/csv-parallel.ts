@@ -1,0 +1,58 @@
+import { statSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { UserError } from '../util/user-error.ts';
+import type { BatchBuilder } from './batch-builder.ts';
+import { readCsv } from './csv-source.ts';
+import { findCsvSplit } from './csv-split.ts';
+import type { CsvWorkerInput } from './csv-worker.ts';
+import { startsWithGzipMagic, type ByteProgress } from './input-stream.ts';
+
+/** Below this size a second thread costs more than it saves. */
+const PARALLEL_MIN_BYTES = 32 << 20;
+
+/**
+ * Reads a large uncompressed CSV on two cores: this thread parses the first half while a
+ * worker parses the second, then the worker's rows are merged in. Everything else, and any
+ * file that cannot be cut safely, is read in one stream.
+ */
+export async function readCsvFile(path: string, builder: BatchBuilder, onProgress?: ByteProgress): Promise<void> {
+  let size = 0;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return readCsv(path, builder, onProgress); // reports the error in its own words
+  }
+  const split = size >= PARALLEL_MIN_BYTES && !(await startsWithGzipMagic(path)) ? findCsvSplit(path, size) : null;
+  if (split === null) return readCsv(path, builder, onProgress);
+
+  let firstBytes = 0;
+  let secondBytes = split.offset;
+  const report = () => onProgress?.(firstBytes + (secondBytes - split.offset), size);
+  const input: CsvWorkerInput = {
+    path,
+    part: { start: split.offset, end: size, header: split.header, firstLine: split.firstLine },
+    definition: builder.definition,
+    range: builder.range,
+  };
+  const worker = new Worker(new URL('./csv-worker.ts', import.meta.url), { workerData: input });
+  const second = new Promise<Parameters<BatchBuilder['absorb']>[0]>((resolve, reject) => {
+    worker.on('message', (message) => {
+      if (message.kind === 'progress') {
+        secondBytes = message.bytesRead;
+        report();
+      } else if (message.kind === 'done') resolve(message);
+      else reject(message.name === 'UserError' ? new UserError(message.message) : new Error(message.message));
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => reject(new Error(`the CSV reader thread stopped (exit ${code})`)));
+  });
+  try {
+    await readCsv(path, builder, (bytes) => {
+      firstBytes = bytes;
+      report();
+    }, { start: 0, end: split.offset, header: null, firstLine: 1 });
+    builder.absorb(await second);
+  } finally {
+    await worker.terminate();
+  }
+}
