@@ -93,7 +93,6 @@ export async function importFiles(cache: SessionCache, request: ImportRequest): 
   const summary = cache.transaction(() => {
     if (changed) rebuildCache(cache, definition);
     const applied = applyBatch(cache, builder.batch, range);
-    cache.persistDictionaries();
     const totals = cache.db.prepare('SELECT (SELECT count(*) FROM sessions), (SELECT coalesce(sum(event_count), 0) FROM user_days)').raw().get() as [number, number];
     const result = {
       imported: applied.imported,

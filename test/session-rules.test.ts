@@ -106,7 +106,7 @@ describe('inactivity threshold', PARALLEL, () => {
     ]);
   });
 
-  for (const [flag, ms] of [['90', 90_000], ['90s', 90_000], ['2m', 120_000], ['1h30m', 5_400_000]] as const) {
+  for (const [flag, ms] of [['0', 0], ['90', 90_000], ['90s', 90_000], ['2m', 120_000], ['1h30m', 5_400_000]] as const) {
     test(`--threshold ${flag}: equality continues, +1 ms splits`, async (t) => {
       const t0 = Date.parse('2024-05-01T08:00:00.000Z');
       const iso = (x: number) => new Date(x).toISOString();
@@ -487,6 +487,36 @@ describe('attributes', PARALLEL, () => {
     ]);
     assert.deepEqual(r.eventsHeader, ['user_id', 'session_id', 'time', 'insert_id', 'event', 'country', 'plan']);
   });
+
+  for (const how of ['sessionize', 'import'] as const) {
+    test(`changing the attributes of an existing cache (${how} --attributes) re-reads them from the cached events`, async (t) => {
+      const events = [
+        ev('u', '2024-01-01T00:00:00.000Z', 'a', 'open', { country: 'FR', os: null, note: 'n1' }),
+        ev('u', '2024-01-01T00:10:00.000Z', 'b', 'click', { country: null, os: 'ios', note: 'n2' }),
+        ev('v', '2024-01-01T00:00:00.000Z', 'z', 'x', {}),
+      ];
+      const r = await run(t, how === 'import' ? events.slice(0, 2) : events, [], def());
+      const flags = ['--attributes', 'country,note,device=os'];
+      if (how === 'sessionize') {
+        await runCliOk(['sessionize', '--db', r.db, ...flags]);
+      } else {
+        writeEventsCsv(join(r.dir, 'v.csv'), events.slice(2));
+        const summary = await importFile(r.db, join(r.dir, 'v.csv'), flags);
+        assert.equal(summary.definition_changed, true);
+      }
+      const after = await exportAll(r.dir, r.db, '-attrs');
+      assert.equal(after.sessionsHeader.join(','), `${SESSION_HEADER},note`);
+      assert.deepEqual(after.sessions, [
+        S('u', 1, '2024-01-01', '2024-01-01T00:00:00.000Z', '2024-01-01T00:10:00.000Z', 600, 2, 'open', 'click', 'FR', 'ios', '', 'n1'),
+        S('v', 1, '2024-01-01', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z', 0, 1, 'x', 'x', '', '', '', ''),
+      ]);
+      assert.deepEqual(after.eventsHeader, ['user_id', 'session_id', 'time', 'insert_id', 'event', 'country', 'note', 'device']);
+      assert.deepEqual(after.events.map((e) => e.slice(5)), [['FR', 'n1', ''], ['', 'n2', 'ios'], ['', '', '']]);
+      const fresh = await run(t, events, flags);
+      assert.equal(after.sessionsText, fresh.sessionsText);
+      assert.equal(after.eventsText, fresh.eventsText);
+    });
+  }
 });
 
 describe('session ids', PARALLEL, () => {

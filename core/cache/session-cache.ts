@@ -79,11 +79,20 @@ export class SessionCache {
     if (this.zoneCalendar.zone !== valid.timeZone) this.zoneCalendar = new ZoneCalendar(valid.timeZone);
   }
 
-  /** Runs `work` in one write transaction; on failure the cache and the dictionaries are as before. */
+  /**
+   * Runs `work` in one write transaction, writing the dictionary entries it added before the
+   * commit; on failure the cache and the dictionaries are as before.
+   */
   transaction<T>(work: () => T): T {
     const before = this.storedDefinition;
     try {
-      const result = this.db.transaction(work).immediate();
+      const result = this.db
+        .transaction(() => {
+          const value = work();
+          this.persistDictionaries();
+          return value;
+        })
+        .immediate();
       this.users.markPersisted();
       this.strings.markPersisted();
       return result;
@@ -96,8 +105,8 @@ export class SessionCache {
     }
   }
 
-  /** Writes dictionary entries added since the last commit (call inside the transaction). */
-  persistDictionaries(): void {
+  /** Writes dictionary entries added since the last commit (inside the transaction). */
+  private persistDictionaries(): void {
     const addUser = this.db.prepare('INSERT INTO users (user_key, user_id) VALUES (?, ?)');
     for (const [key, value] of this.users.newEntries()) addUser.run(key, value);
     const addString = this.db.prepare('INSERT INTO strings (string_key, value) VALUES (?, ?)');

@@ -18,6 +18,7 @@ export class Dictionary {
   keyOf(value: string): number {
     let key = this.keys.get(value);
     if (key === undefined) {
+      value = (' ' + value).slice(1); // a copy: never keep a parser's whole input chunk alive
       key = this.values.length;
       this.values.push(value);
       this.keys.set(value, key);
