@@ -5,10 +5,9 @@ import type { EventBatch } from '../model/event-batch.ts';
  * One user-day's events as stored in a `user_days` row, in session order:
  * - `times`: float64 little-endian epoch ms per event;
  * - `codes`: int32 little-endian, column after column: event name key, session ordinal within
- *   the day (-1: excluded event), then one column per attribute of the definition (value key,
- *   -1 for null);
- * - `insert_ids`: the ids joined by U+001F after a leading U+001F (a join costs a fraction of
- *   JSON.stringify), or a JSON array when an id contains U+001F itself; `props`: JSON array of each event's remaining
+ *   the day (-1: excluded event), insert id length in bytes, then one column per attribute of
+ *   the definition (value key, -1 for null);
+ * - `insert_ids`: the insert ids' UTF-8 bytes, one after another; `props`: JSON array of each event's remaining
  *   properties as JSON text or null (NULL when every event has none).
  * Binary columns keep an import's write and a timeline load cheap; an event's session_id is
  * the row's first_session_id plus its ordinal.
@@ -16,7 +15,7 @@ import type { EventBatch } from '../model/event-batch.ts';
 export interface StoredDay {
   times: Buffer;
   codes: Buffer;
-  insert_ids: string;
+  insert_ids: Buffer;
   props: string | null;
 }
 
@@ -27,8 +26,22 @@ export interface DayEvents {
   session: Int32Array;
   /** Per attribute of the definition the day was written under: value keys, -1 for null. */
   attrs: Int32Array[];
-  insertIds: string[];
+  /** UTF-8 bytes of the ids and each id's length. */
+  insertIdBytes: Uint8Array;
+  insertIdLength: Int32Array;
   props: Array<string | null> | null;
+}
+
+/** The day's insert ids as strings. */
+export function insertIdsOf(events: DayEvents): string[] {
+  const ids = new Array<string>(events.count);
+  const bytes = Buffer.from(events.insertIdBytes.buffer, events.insertIdBytes.byteOffset, events.insertIdBytes.byteLength);
+  let at = 0;
+  for (let k = 0; k < events.count; k++) {
+    ids[k] = bytes.toString('utf8', at, at + events.insertIdLength[k]);
+    at += events.insertIdLength[k];
+  }
+  return ids;
 }
 
 /**
@@ -47,14 +60,14 @@ export class DayEventsEncoder {
     this.definition = definition;
     this.batch = batch;
     this.times = new Float64Array(eventCount);
-    this.codes = new Int32Array(eventCount * (2 + definition.attributes.length));
+    this.codes = new Int32Array(eventCount * (3 + definition.attributes.length));
   }
 
   /** Events `order[from..to)` of the batch with their session ordinals. */
   encode(order: Uint32Array, from: number, to: number, ordinal: Int32Array): StoredDay {
     const n = to - from;
     const time = this.times.subarray(this.timeAt, this.timeAt + n);
-    const codes = this.codes.subarray(this.codeAt, this.codeAt + n * (2 + this.definition.attributes.length));
+    const codes = this.codes.subarray(this.codeAt, this.codeAt + n * (3 + this.definition.attributes.length));
     this.timeAt += n;
     this.codeAt += codes.length;
     return encodeInto(this.definition, this.batch, order, from, to, ordinal, time, codes);
@@ -73,39 +86,34 @@ function encodeInto(
 ): StoredDay {
   const n = to - from;
   const attrCount = definition.attributes.length;
-  const insertIds = new Array<string>(n);
   let props: Array<string | null> | null = null;
   const times = batch.time.array;
   const names = batch.name.array;
   const attrColumns = batch.attrs.map((c) => c.array);
+  const ids = batch.insertId;
+  let idBytes = 0;
+  for (let k = 0; k < n; k++) idBytes += ids.size[order[from + k]];
+  const insertIds = Buffer.allocUnsafe(idBytes);
+  let at = 0;
   for (let k = 0; k < n; k++) {
     const row = order[from + k];
     time[k] = times[row];
     codes[k] = names[row];
     codes[n + k] = ordinal[from + k];
-    for (let a = 0; a < attrCount; a++) codes[(2 + a) * n + k] = attrColumns[a][row];
-    insertIds[k] = batch.insertId[row];
+    const size = ids.size[row];
+    codes[2 * n + k] = size;
+    ids.bytes.copy(insertIds, at, ids.start[row], ids.start[row] + size);
+    at += size;
+    for (let a = 0; a < attrCount; a++) codes[(3 + a) * n + k] = attrColumns[a][row];
     const prop = batch.props[row];
     if (prop !== null) (props ??= new Array<string | null>(n).fill(null))[k] = prop;
   }
   return {
     times: Buffer.from(time.buffer, time.byteOffset, time.byteLength),
     codes: Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength),
-    insert_ids: encodeInsertIds(insertIds, batch.insertIdsJoinable),
+    insert_ids: insertIds,
     props: props === null ? null : JSON.stringify(props),
   };
-}
-
-/** Joins stored insert ids; EventBatch notes ids that contain it. */
-export const INSERT_ID_SEPARATOR = '\u001f';
-const SEPARATOR = INSERT_ID_SEPARATOR;
-
-function encodeInsertIds(ids: string[], joinable: boolean): string {
-  return joinable ? SEPARATOR + ids.join(SEPARATOR) : JSON.stringify(ids);
-}
-
-function decodeInsertIds(text: string): string[] {
-  return text.startsWith(SEPARATOR) ? text.slice(1).split(SEPARATOR) : (JSON.parse(text) as string[]);
 }
 
 /** Typed view of a blob, copying only when SQLite's buffer is not aligned for it. */
@@ -131,14 +139,15 @@ export function decodeDayEvents(stored: StoredDay): DayEvents {
   const codes = view(Int32Array, stored.codes);
   const columns = codes.length / n;
   const attrs: Int32Array[] = [];
-  for (let a = 2; a < columns; a++) attrs.push(codes.subarray(a * n, (a + 1) * n));
+  for (let a = 3; a < columns; a++) attrs.push(codes.subarray(a * n, (a + 1) * n));
   return {
     count: n,
     time,
     name: codes.subarray(0, n),
     session: codes.subarray(n, 2 * n),
     attrs,
-    insertIds: decodeInsertIds(stored.insert_ids),
+    insertIdBytes: stored.insert_ids,
+    insertIdLength: codes.subarray(2 * n, 3 * n),
     props: stored.props === null ? null : (JSON.parse(stored.props) as Array<string | null>),
   };
 }
@@ -146,9 +155,12 @@ export function decodeDayEvents(stored: StoredDay): DayEvents {
 /** Appends a stored user-day, written under the same definition, to a batch. */
 export function appendDayEvents(batch: EventBatch, user: number, day: number, events: DayEvents): void {
   const values = new Int32Array(events.attrs.length);
+  let at = 0;
   for (let k = 0; k < events.count; k++) {
     for (let a = 0; a < values.length; a++) values[a] = events.attrs[a][k];
-    batch.push(user, events.time[k], day, events.name[k], events.insertIds[k], values, events.props?.[k] ?? null);
+    batch.insertId.pushBytes(events.insertIdBytes, at, events.insertIdLength[k]);
+    at += events.insertIdLength[k];
+    batch.pushRest(user, events.time[k], day, events.name[k], values, events.props?.[k] ?? null);
   }
 }
 

@@ -2,7 +2,7 @@ import { csvSource, mixpanelSources, type AttributeSpec, type SessionDefinition 
 import { EventBatch, NULL_KEY } from '../model/event-batch.ts';
 import { ZoneCalendar } from '../time/zone-calendar.ts';
 import { applyBatch } from './apply-batch.ts';
-import { STORED_DAY_COLUMNS, decodeDayEvents, type StoredDay } from './day-events.ts';
+import { STORED_DAY_COLUMNS, decodeDayEvents, insertIdsOf, type StoredDay } from './day-events.ts';
 import { DROP_LAYOUT, layoutTables } from './schema.ts';
 import type { SessionCache } from './session-cache.ts';
 
@@ -39,6 +39,7 @@ function loadAllEvents(cache: SessionCache, old: SessionDefinition, next: Sessio
   const rows = cache.db.prepare(`SELECT user_key, local_day, ${STORED_DAY_COLUMNS} FROM user_days ORDER BY user_key, local_day`);
   for (const stored of rows.iterate() as Iterable<StoredDay & { user_key: number; local_day: number }>) {
     const events = decodeDayEvents(stored);
+    const insertIds = insertIdsOf(events);
     const user = stored.user_key;
     const storedDay = stored.local_day;
     for (let k = 0; k < events.count; k++) {
@@ -80,7 +81,7 @@ function loadAllEvents(cache: SessionCache, old: SessionDefinition, next: Sessio
         values[a] = key === null ? NULL_KEY : key;
       }
       const day = calendar === null ? storedDay : calendar.localDay(time);
-      batch.push(user, time, day, events.name[k], events.insertIds[k], values, props);
+      batch.push(user, time, day, events.name[k], insertIds[k], values, props);
     }
   }
   return batch;

@@ -1,6 +1,6 @@
 import type { SessionDefinition } from '../definition.ts';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Column holding attribute `name`'s value key in `events` and `sessions`. */
 export function attrColumn(name: string): string {
@@ -58,7 +58,7 @@ CREATE TABLE user_days (
   session_count INTEGER NOT NULL,
   times BLOB NOT NULL,
   codes BLOB NOT NULL,
-  insert_ids TEXT NOT NULL,
+  insert_ids BLOB NOT NULL,
   props TEXT,
   UNIQUE (user_key, local_day)
 );

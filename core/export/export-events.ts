@@ -1,4 +1,4 @@
-import { STORED_DAY_COLUMNS, decodeDayEvents, type StoredDay } from '../cache/day-events.ts';
+import { STORED_DAY_COLUMNS, decodeDayEvents, insertIdsOf, type StoredDay } from '../cache/day-events.ts';
 import { NULL_KEY } from '../model/event-batch.ts';
 import type { SessionCache } from '../cache/session-cache.ts';
 import { CsvFileWriter, isoTime, neutraliseFormula } from './csv-file.ts';
@@ -22,10 +22,11 @@ export function exportEvents(cache: SessionCache, path: string): number {
       const user = neutraliseFormula(userId);
       for (const stored of days.iterate(userKey) as Iterable<StoredDay & { first_session_id: number }>) {
         const events = decodeDayEvents(stored);
+        const insertIds = insertIdsOf(events);
         for (let k = 0; k < events.count; k++) {
           const ordinal = events.session[k];
           if (ordinal < 0) continue;
-          const cells = [user, stored.first_session_id + ordinal, isoTime(events.time[k]), neutraliseFormula(events.insertIds[k]), text(events.name[k])];
+          const cells = [user, stored.first_session_id + ordinal, isoTime(events.time[k]), neutraliseFormula(insertIds[k]), text(events.name[k])];
           for (const column of events.attrs) cells.push(text(column[k]));
           out.row(cells);
         }

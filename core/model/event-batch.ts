@@ -1,24 +1,23 @@
 import { GrowableFloat64, GrowableInt32 } from './growable.ts';
+import { InsertIdColumn } from './insert-id-column.ts';
 
 /** Attribute value key meaning "null". */
 export const NULL_KEY = -1;
 
 /**
  * Events in columns: the unit that sources fill, the sorter orders and the cache writes.
- * Strings are dictionary keys (users, names, attribute values) except insert ids and the
- * JSON of remaining properties, which are rarely shared between events.
+ * Strings are dictionary keys (users, names, attribute values) except insert ids (UTF-8 bytes)
+ * and the JSON of remaining properties, which are rarely shared between events.
  */
 export class EventBatch {
   readonly user = new GrowableInt32();
   readonly time = new GrowableFloat64();
   readonly day = new GrowableInt32();
   readonly name = new GrowableInt32();
-  readonly insertId: string[] = [];
+  readonly insertId = new InsertIdColumn();
   readonly props: Array<string | null> = [];
   /** One column of value keys per attribute of the definition. */
   readonly attrs: GrowableInt32[];
-  /** False once an insert id holds U+001F, the character the store joins ids with (day-events.ts). */
-  insertIdsJoinable = true;
 
   readonly attributeCount: number;
 
@@ -28,7 +27,7 @@ export class EventBatch {
   }
 
   get length(): number {
-    return this.insertId.length;
+    return this.time.length;
   }
 
   /**
@@ -37,19 +36,30 @@ export class EventBatch {
    */
   appendRemapped(
     columns: { user: Int32Array; time: Float64Array; day: Int32Array; name: Int32Array; attrs: Int32Array[] },
-    insertIds: string[],
+    insertIds: { bytes: Uint8Array; start: Int32Array; size: Int32Array },
     props: Array<string | null>,
     userMap: Int32Array,
     stringMap: Int32Array,
   ): void {
     const values = new Int32Array(this.attributeCount);
-    for (let i = 0; i < insertIds.length; i++) {
+    for (let i = 0; i < columns.time.length; i++) {
       for (let a = 0; a < this.attributeCount; a++) {
         const v = columns.attrs[a][i];
         values[a] = v === NULL_KEY ? NULL_KEY : stringMap[v];
       }
-      this.push(userMap[columns.user[i]], columns.time[i], columns.day[i], stringMap[columns.name[i]], insertIds[i], values, props[i]);
+      this.insertId.pushBytes(insertIds.bytes, insertIds.start[i], insertIds.size[i]);
+      this.pushRest(userMap[columns.user[i]], columns.time[i], columns.day[i], stringMap[columns.name[i]], values, props[i]);
     }
+  }
+
+  /** Everything but the insert id, which the caller has just appended. */
+  pushRest(user: number, time: number, day: number, name: number, attrs: ArrayLike<number>, props: string | null): void {
+    this.user.push(user);
+    this.time.push(time);
+    this.day.push(day);
+    this.name.push(name);
+    this.props.push(props);
+    for (let a = 0; a < this.attributeCount; a++) this.attrs[a].push(attrs[a]);
   }
 
   push(user: number, time: number, day: number, name: number, insertId: string, attrs: ArrayLike<number>, props: string | null): void {
@@ -58,8 +68,6 @@ export class EventBatch {
     this.day.push(day);
     this.name.push(name);
     this.insertId.push(insertId);
-    // Checked here, while the string is fresh in cache, rather than when the day is encoded.
-    if (this.insertIdsJoinable && insertId.includes('\u001f')) this.insertIdsJoinable = false;
     this.props.push(props);
     for (let a = 0; a < this.attributeCount; a++) this.attrs[a].push(attrs[a]);
   }

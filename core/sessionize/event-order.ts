@@ -49,9 +49,8 @@ export function orderEvents(batch: EventBatch, strings: Dictionary, userCount: n
   const compareKey = (a: number, b: number): number => {
     const dt = time[a] - time[b];
     if (dt !== 0) return dt;
-    const ida = insertId[a];
-    const idb = insertId[b];
-    if (ida !== idb) return compareCodePoints(ida, idb);
+    const byId = insertId.compare(a, b);
+    if (byId !== 0) return byId;
     if (name[a] !== name[b]) return compareCodePoints(strings.valueOf(name[a]), strings.valueOf(name[b]));
     return 0;
   };

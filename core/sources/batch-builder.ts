@@ -56,7 +56,7 @@ export class BatchBuilder {
   /** Takes in what a worker read with its own dictionaries (see csv-worker.ts). */
   absorb(part: {
     columns: { user: Int32Array; time: Float64Array; day: Int32Array; name: Int32Array; attrs: Int32Array[] };
-    insertId: string[];
+    insertId: { bytes: Uint8Array; start: Int32Array; size: Int32Array };
     props: Array<string | null>;
     users: string[];
     strings: string[];
@@ -107,9 +107,6 @@ export class BatchBuilder {
     const name = scalarText(event) ?? '';
     let id = scalarText(insertId);
     if (id === null || id === '') id = derivedInsertId(userId, ms, name, attrs, props);
-    // Parsers hand out slices of their input chunk; copying the id lets each chunk be freed
-    // instead of the whole file's text staying alive through the ids that point into it.
-    else id = (' ' + id).slice(1);
     for (let a = 0; a < attrs.length; a++) {
       const value = attrs[a];
       this.attrKeys[a] = value === null ? NULL_KEY : this.strings.keyOf(value);

@@ -27,18 +27,19 @@ try {
     name: batch.name.view(),
     attrs: batch.attrs.map((c) => c.view()),
   };
+  const insertId = batch.insertId.parts();
   parentPort!.postMessage(
     {
       kind: 'done',
       columns,
-      insertId: batch.insertId,
+      insertId,
       props: batch.props,
       users: users.values,
       strings: strings.values,
       counts: builder.counts,
       rejections: builder.rejections,
     },
-    [columns.user.buffer, columns.time.buffer, columns.day.buffer, columns.name.buffer, ...columns.attrs.map((a) => a.buffer)] as ArrayBuffer[],
+    [insertId.bytes.buffer, insertId.start.buffer, insertId.size.buffer, columns.user.buffer, columns.time.buffer, columns.day.buffer, columns.name.buffer, ...columns.attrs.map((a) => a.buffer)] as ArrayBuffer[],
   );
 } catch (error) {
   const e = error as Error;
