@@ -41,15 +41,13 @@ export class EventBatch {
     userMap: Int32Array,
     stringMap: Int32Array,
   ): void {
-    const values = new Int32Array(this.attributeCount);
-    for (let i = 0; i < columns.time.length; i++) {
-      for (let a = 0; a < this.attributeCount; a++) {
-        const v = columns.attrs[a][i];
-        values[a] = v === NULL_KEY ? NULL_KEY : stringMap[v];
-      }
-      this.insertId.pushBytes(insertIds.bytes, insertIds.start[i], insertIds.size[i]);
-      this.pushRest(userMap[columns.user[i]], columns.time[i], columns.day[i], stringMap[columns.name[i]], values, props[i]);
-    }
+    this.user.appendAll(columns.user, userMap);
+    this.time.appendAll(columns.time);
+    this.day.appendAll(columns.day);
+    this.name.appendAll(columns.name, stringMap);
+    for (let a = 0; a < this.attributeCount; a++) this.attrs[a].appendAll(columns.attrs[a], stringMap);
+    this.insertId.appendParts(insertIds);
+    for (const p of props) this.props.push(p);
   }
 
   /** Everything but the insert id, which the caller has just appended. */

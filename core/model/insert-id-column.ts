@@ -10,15 +10,17 @@ export class InsertIdColumn {
   length = 0;
   private used = 0;
 
+  private reserveRows(): void {
+    const start = new Int32Array(this.start.length * 2);
+    start.set(this.start);
+    this.start = start;
+    const size = new Int32Array(this.size.length * 2);
+    size.set(this.size);
+    this.size = size;
+  }
+
   private reserve(extraBytes: number): void {
-    if (this.length === this.start.length) {
-      const start = new Int32Array(this.start.length * 2);
-      start.set(this.start);
-      this.start = start;
-      const size = new Int32Array(this.size.length * 2);
-      size.set(this.size);
-      this.size = size;
-    }
+    if (this.length === this.start.length) this.reserveRows();
     if (this.used + extraBytes > this.bytes.length) {
       const bytes = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + extraBytes));
       this.bytes.copy(bytes, 0, 0, this.used);
@@ -54,6 +56,24 @@ export class InsertIdColumn {
     this.size[this.length] = count;
     this.length++;
     this.used += count;
+  }
+
+  /** Appends every id of another column's parts (see `parts`). */
+  appendParts(parts: { bytes: Uint8Array; start: Int32Array; size: Int32Array }): void {
+    const count = parts.start.length;
+    while (this.start.length < this.length + count) this.reserveRows();
+    if (this.used + parts.bytes.length > this.bytes.length) {
+      const bytes = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + parts.bytes.length));
+      this.bytes.copy(bytes, 0, 0, this.used);
+      this.bytes = bytes;
+    }
+    this.bytes.set(parts.bytes, this.used);
+    for (let i = 0; i < count; i++) {
+      this.start[this.length + i] = parts.start[i] + this.used;
+      this.size[this.length + i] = parts.size[i];
+    }
+    this.length += count;
+    this.used += parts.bytes.length;
   }
 
   get(row: number): string {

@@ -1,4 +1,6 @@
-const RADIX = 1 << 16;
+const BITS = 16;
+const RADIX = 1 << BITS;
+const MASK = RADIX - 1;
 
 /**
  * Returns row indices ordered by `key` (integers, |key| < 2^53), stable: an LSD radix sort in
@@ -21,18 +23,22 @@ export function radixOrder(key: Float64Array, n: number): Uint32Array {
   const hi = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     const offset = key[i] - min;
-    lo[i] = offset % 4294967296;
-    hi[i] = Math.floor(offset / 4294967296);
+    const low = offset >>> 0; // ToUint32: offset mod 2^32, exact for integers below 2^53
+    lo[i] = low;
+    hi[i] = (offset - low) / 4294967296;
   }
   const span = max - min;
   let scratch = new Uint32Array(n);
   const counts = new Uint32Array(RADIX);
-  const passes: Array<[Uint32Array, number]> = [[lo, 0], [lo, 16]];
-  if (span >= 4294967296) passes.push([hi, 0], [hi, 16]);
-  for (const [half, shift] of passes) {
+  const passes: Array<[Uint32Array, number]> = [];
+  for (let shift = 0; shift < 32 && 2 ** shift <= span; shift += BITS) passes.push([lo, shift]);
+  for (let shift = 0; shift < 32 && 2 ** (32 + shift) <= span; shift += BITS) passes.push([hi, shift]);
+  for (let p = 0; p < passes.length; p++) {
+    const half = passes[p][0];
+    const shift = passes[p][1];
     counts.fill(0);
-    for (let i = 0; i < n; i++) counts[(half[i] >>> shift) & 0xffff]++;
-    if (counts[(half[0] >>> shift) & 0xffff] === n) continue;
+    for (let i = 0; i < n; i++) counts[(half[i] >>> shift) & MASK]++;
+    if (counts[(half[0] >>> shift) & MASK] === n) continue;
     let sum = 0;
     for (let d = 0; d < RADIX; d++) {
       const c = counts[d];
@@ -41,7 +47,7 @@ export function radixOrder(key: Float64Array, n: number): Uint32Array {
     }
     for (let i = 0; i < n; i++) {
       const row = order[i];
-      scratch[counts[(half[row] >>> shift) & 0xffff]++] = row;
+      scratch[counts[(half[row] >>> shift) & MASK]++] = row;
     }
     const swap = order;
     order = scratch;

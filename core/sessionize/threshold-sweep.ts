@@ -30,44 +30,59 @@ export class GapIndex {
   constructor(timeline: EventTimeline) {
     const { time, length } = timeline;
     this.eventCount = length;
-    const gap = new Float64Array(length);
-    const change = new Float64Array(length);
-    const startOf = new Uint32Array(length); // valid at a session's last event
-    const endOf = new Uint32Array(length); // valid at a session's first event
-    const secs = (a: number, b: number) => Math.floor((time[b] - time[a]) / 1000);
+    // Every in-day gap, identified by its later event, with its user-day's number.
+    const gapEvent = new Uint32Array(length);
+    const gapLength = new Float64Array(length);
+    const gapUserDay = new Uint32Array(length);
     let g = 0;
     let userDays = 0;
-    let local: number[] = [];
-    for (let from = 0; from < length; ) {
-      let to = from + 1;
-      while (to < length && !timeline.startsUserDay(to)) to++;
-      userDays++;
-      if (to - from > 1) {
-        local = [];
-        for (let i = from; i < to; i++) {
-          startOf[i] = i;
-          endOf[i] = i;
-          if (i > from) local.push(i);
-        }
-        local.sort((x, y) => time[x] - time[x - 1] - (time[y] - time[y - 1]));
-        for (const i of local) {
-          const s = startOf[i - 1];
-          const e = endOf[i];
-          gap[g] = time[i] - time[i - 1];
-          change[g] = secs(s, e) - secs(s, i - 1) - secs(i, e);
-          g++;
-          endOf[s] = e;
-          startOf[e] = s;
-        }
+    for (let i = 0; i < length; i++) {
+      if (timeline.startsUserDay(i)) {
+        userDays++;
+        continue;
       }
-      from = to;
+      gapEvent[g] = i;
+      gapLength[g] = time[i] - time[i - 1];
+      gapUserDay[g] = userDays - 1;
+      g++;
     }
     this.userDays = userDays;
-    const order = radixOrder(gap.subarray(0, g), g);
+    // Gaps grouped by user-day, shortest first within each: a radix pass on length, then a
+    // stable counting pass on the user-day (whose gaps are already contiguous).
+    const byLength = radixOrder(gapLength.subarray(0, g), g);
+    const groupStart = new Uint32Array(userDays + 1);
+    for (let k = 0; k < g; k++) groupStart[gapUserDay[k] + 1]++;
+    for (let u = 0; u < userDays; u++) groupStart[u + 1] += groupStart[u];
+    const grouped = new Uint32Array(g);
+    for (let k = 0; k < g; k++) {
+      const gap = byLength[k];
+      grouped[groupStart[gapUserDay[gap]]++] = gap;
+    }
+    // Merge each user-day's gaps shortest first, recording how each changes the duration total.
+    const startOf = new Uint32Array(length); // valid at a session's last event
+    const endOf = new Uint32Array(length); // valid at a session's first event
+    for (let i = 0; i < length; i++) {
+      startOf[i] = i;
+      endOf[i] = i;
+    }
+    const secs = (a: number, b: number) => Math.floor((time[b] - time[a]) / 1000);
+    const change = new Float64Array(g);
+    const mergedLength = new Float64Array(g);
+    for (let k = 0; k < g; k++) {
+      const gap = grouped[k];
+      const i = gapEvent[gap];
+      const s = startOf[i - 1];
+      const e = endOf[i];
+      change[k] = secs(s, e) - secs(s, i - 1) - secs(i, e);
+      mergedLength[k] = gapLength[gap];
+      endOf[s] = e;
+      startOf[e] = s;
+    }
+    const order = radixOrder(mergedLength, g);
     this.sortedGaps = new Float64Array(g);
     this.cumulativeChange = new Float64Array(g + 1);
     for (let k = 0; k < g; k++) {
-      this.sortedGaps[k] = gap[order[k]];
+      this.sortedGaps[k] = mergedLength[order[k]];
       this.cumulativeChange[k + 1] = this.cumulativeChange[k] + change[order[k]];
     }
   }

@@ -38,7 +38,7 @@ export class BatchBuilder {
   private readonly attrKeys: Int32Array;
 
   readonly definition: SessionDefinition;
-  private readonly calendar: ZoneCalendar;
+  readonly calendar: ZoneCalendar;
   private readonly users: Dictionary;
   private readonly strings: Dictionary;
   readonly range: DayRange | null;

@@ -15,14 +15,19 @@ const PARALLEL_MIN_BYTES = 32 << 20;
  * worker parses the second, then the worker's rows are merged in. Everything else, and any
  * file that cannot be cut safely, is read in one stream.
  */
-export async function readCsvFile(path: string, builder: BatchBuilder, onProgress?: ByteProgress): Promise<void> {
+export async function readCsvFile(
+  path: string,
+  builder: BatchBuilder,
+  onProgress?: ByteProgress,
+  parallelMinBytes = PARALLEL_MIN_BYTES,
+): Promise<void> {
   let size = 0;
   try {
     size = statSync(path).size;
   } catch {
     return readCsv(path, builder, onProgress); // reports the error in its own words
   }
-  const split = size >= PARALLEL_MIN_BYTES && !(await startsWithGzipMagic(path)) ? findCsvSplit(path, size) : null;
+  const split = size >= parallelMinBytes && !(await startsWithGzipMagic(path)) ? findCsvSplit(path, size) : null;
   if (split === null) return readCsv(path, builder, onProgress);
 
   let firstBytes = 0;
@@ -32,6 +37,7 @@ export async function readCsvFile(path: string, builder: BatchBuilder, onProgres
     path,
     part: { start: split.offset, end: size, header: split.header, firstLine: split.firstLine },
     definition: builder.definition,
+    timeZone: builder.calendar.zone,
     range: builder.range,
   };
   const worker = new Worker(new URL('./csv-worker.ts', import.meta.url), { workerData: input });
@@ -46,6 +52,8 @@ export async function readCsvFile(path: string, builder: BatchBuilder, onProgres
     worker.on('error', reject);
     worker.on('exit', (code) => reject(new Error(`the CSV reader thread stopped (exit ${code})`)));
   });
+  // If the first half fails, the worker is stopped and its outcome no longer matters.
+  second.catch(() => {});
   try {
     await readCsv(path, builder, (bytes) => {
       firstBytes = bytes;

@@ -10,13 +10,15 @@ export interface CsvWorkerInput {
   path: string;
   part: CsvPart;
   definition: SessionDefinition;
+  /** The zone local days are computed in (the builder's calendar). */
+  timeZone: string;
   range: DayRange | null;
 }
 
 const input = workerData as CsvWorkerInput;
 const users = new Dictionary();
 const strings = new Dictionary();
-const builder = new BatchBuilder(input.definition, new ZoneCalendar(input.definition.timeZone), users, strings, input.range);
+const builder = new BatchBuilder(input.definition, new ZoneCalendar(input.timeZone), users, strings, input.range);
 try {
   await readCsv(input.path, builder, (bytesRead) => parentPort!.postMessage({ kind: 'progress', bytesRead }), input.part);
   const batch = builder.batch;

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { stringify } from 'csv-stringify/sync';
+import { defaultDefinition } from '../core/definition.ts';
+import { Dictionary } from '../core/model/dictionary.ts';
+import { NULL_KEY } from '../core/model/event-batch.ts';
+import { BatchBuilder } from '../core/sources/batch-builder.ts';
+import { readCsvFile } from '../core/sources/csv-parallel.ts';
+import { readCsv } from '../core/sources/csv-source.ts';
+import { ZoneCalendar } from '../core/time/zone-calendar.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'se-csv-parallel-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Everything a read produced, with keys resolved to strings so two reads can be compared. */
+async function read(path: string, parallel: boolean) {
+  const users = new Dictionary();
+  const strings = new Dictionary();
+  const builder = new BatchBuilder(defaultDefinition(), new ZoneCalendar('Europe/Berlin'), users, strings, null);
+  if (parallel) await readCsvFile(path, builder, undefined, 1);
+  else await readCsv(path, builder);
+  const b = builder.batch;
+  const rows: string[] = [];
+  for (let i = 0; i < b.length; i++) {
+    const attrs = b.attrs.map((c) => (c.array[i] === NULL_KEY ? null : strings.valueOf(c.array[i])));
+    rows.push(JSON.stringify([users.valueOf(b.user.array[i]), b.time.array[i], b.day.array[i], strings.valueOf(b.name.array[i]), b.insertId.get(i), attrs, b.props[i]]));
+  }
+  return { rows, counts: builder.counts, rejections: builder.rejections };
+}
+
+test('a CSV read on two threads gives exactly what one stream gives, line numbers included', async () => {
+  const header = ['user_id', 'time', 'insert_id', 'event', 'country', 'device', 'os', 'note'];
+  const lines: string[] = [stringify([header]).trimEnd()];
+  for (let i = 0; i < 6000; i++) {
+    const tricky = i % 7 === 0;
+    const row = [
+      i % 13 === 0 ? `user "${i % 50}", josé` : `u${i % 50}`,
+      new Date(Date.UTC(2025, 2, 1) + i * 61_000).toISOString(),
+      `id-${i}`,
+      tricky ? 'multi\nline, "quoted" event' : 'page_view',
+      i % 11 === 0 ? '' : 'DE',
+      'iPhone',
+      'iOS',
+      tricky ? 'a note\r\nacross lines' : '',
+    ];
+    lines.push(stringify([row]).trimEnd());
+    if (i % 997 === 0) lines.push(`u1,not a time,bad-${i},x,DE,iPhone,iOS,`);
+    if (i % 1499 === 0) lines.push('too,few');
+  }
+  const path = join(dir, 'tricky.csv');
+  writeFileSync(path, `${lines.join('\r\n')}\r\n`);
+
+  const single = await read(path, false);
+  const parallel = await read(path, true);
+  assert.ok(single.rows.length > 5000);
+  assert.ok(single.rejections.length > 5, 'the file has bad rows');
+  assert.deepEqual(parallel.counts, single.counts);
+  assert.deepEqual(parallel.rows, single.rows);
+  assert.deepEqual(
+    parallel.rejections.map((r) => [r.line, r.reason]),
+    single.rejections.map((r) => [r.line, r.reason]),
+  );
+});
+
+test('a file whose middle lies inside one quoted field is read in one stream, correctly', async () => {
+  const big = `"${'x\n'.repeat(5000)}"`;
+  const path = join(dir, 'one-field.csv');
+  writeFileSync(path, `user_id,time,event,note\nu1,2025-03-01T00:00:00Z,open,${big}\nu1,2025-03-01T00:01:00Z,close,\n`);
+  const single = await read(path, false);
+  const parallel = await read(path, true);
+  assert.equal(single.rows.length, 2);
+  assert.deepEqual(parallel.rows, single.rows);
+});
