@@ -56,7 +56,7 @@ export function applyBatch(cache: SessionCache, batch: EventBatch, range: DayRan
 
   const ordered = orderEvents(batch, cache.strings, cache.users.size);
   const excluded = excludedNameKeys(cache);
-  const sessionized = sessionizeRuns(batch, ordered, definition.thresholdMs, (k) => excluded.has(k));
+  const sessionized = sessionizeRuns(ordered, definition.thresholdMs, (k) => excluded.has(k));
 
   deleteReplaced(cache, replaced, range);
 
@@ -190,7 +190,7 @@ function writeRuns(
     bridge.value(runStart[run + 1] - runStart[run]);
     bridge.value(runFirstId[run]);
     bridge.value(runSessions[run]);
-    const stored = encoder.encode(order, runStart[run], runStart[run + 1], ordinal);
+    const stored = encoder.encode(ordered, runStart[run], runStart[run + 1], ordinal);
     bridge.value(stored.times);
     bridge.value(stored.codes);
     bridge.value(stored.insert_ids);

@@ -1,5 +1,6 @@
 import type { SessionDefinition } from '../definition.ts';
 import type { EventBatch } from '../model/event-batch.ts';
+import type { OrderedEvents } from '../sessionize/event-order.ts';
 
 /**
  * One user-day's events as stored in a `user_days` row, in session order:
@@ -63,48 +64,47 @@ export class DayEventsEncoder {
     this.codes = new Int32Array(eventCount * (3 + definition.attributes.length));
   }
 
-  /** Events `order[from..to)` of the batch with their session ordinals. */
-  encode(order: Uint32Array, from: number, to: number, ordinal: Int32Array): StoredDay {
+  /** Events at positions [from, to) of the ordered batch, with their session ordinals. */
+  encode(events: OrderedEvents, from: number, to: number, ordinal: Int32Array): StoredDay {
     const n = to - from;
     const time = this.times.subarray(this.timeAt, this.timeAt + n);
     const codes = this.codes.subarray(this.codeAt, this.codeAt + n * (3 + this.definition.attributes.length));
     this.timeAt += n;
     this.codeAt += codes.length;
-    return encodeInto(this.definition, this.batch, order, from, to, ordinal, time, codes);
+    return encodeInto(this.definition, this.batch, events, from, to, ordinal, time, codes);
   }
 }
 
 function encodeInto(
   definition: SessionDefinition,
   batch: EventBatch,
-  order: Uint32Array,
+  events: OrderedEvents,
   from: number,
   to: number,
   ordinal: Int32Array,
   time: Float64Array,
   codes: Int32Array,
 ): StoredDay {
+  const order = events.order;
   const n = to - from;
   const attrCount = definition.attributes.length;
   let props: Array<string | null> | null = null;
-  const times = batch.time.array;
-  const names = batch.name.array;
-  const attrColumns = batch.attrs.map((c) => c.array);
   const ids = batch.insertId;
   let idBytes = 0;
   for (let k = 0; k < n; k++) idBytes += ids.size[order[from + k]];
   const insertIds = Buffer.allocUnsafe(idBytes);
   let at = 0;
   for (let k = 0; k < n; k++) {
-    const row = order[from + k];
-    time[k] = times[row];
-    codes[k] = names[row];
+    const p = from + k;
+    const row = order[p];
+    time[k] = events.time[p];
+    codes[k] = events.name[p];
     codes[n + k] = ordinal[from + k];
     const size = ids.size[row];
     codes[2 * n + k] = size;
     ids.bytes.copy(insertIds, at, ids.start[row], ids.start[row] + size);
     at += size;
-    for (let a = 0; a < attrCount; a++) codes[(3 + a) * n + k] = attrColumns[a][row];
+    for (let a = 0; a < attrCount; a++) codes[(3 + a) * n + k] = events.attrs[a][p];
     const prop = batch.props[row];
     if (prop !== null) (props ??= new Array<string | null>(n).fill(null))[k] = prop;
   }

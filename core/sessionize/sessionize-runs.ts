@@ -1,4 +1,4 @@
-import { NULL_KEY, type EventBatch } from '../model/event-batch.ts';
+import { NULL_KEY } from '../model/event-batch.ts';
 import type { OrderedEvents } from './event-order.ts';
 
 /** Sessions in columns, in (user, day, start) order. Ids are assigned later, by the cache. */
@@ -30,16 +30,13 @@ export interface SessionizedRuns {
  * session; a gap equal to it does not. Excluded events take no part.
  */
 export function sessionizeRuns(
-  batch: EventBatch,
   events: OrderedEvents,
   thresholdMs: number,
   isExcludedName: (nameKey: number) => boolean,
 ): SessionizedRuns {
-  const { order, runStart, runCount } = events;
-  const time = batch.time.array;
-  const name = batch.name.array;
-  const attrColumns = batch.attrs.map((c) => c.array);
-  const n = order.length;
+  const { runStart, runCount, time, name } = events;
+  const attrColumns = events.attrs;
+  const n = time.length;
   const ordinal = new Int32Array(n);
   const runSessions = new Int32Array(runCount);
 
@@ -60,26 +57,25 @@ export function sessionizeRuns(
     let inRun = 0;
     let lastTime = 0;
     for (let p = runStart[r]; p < runStart[r + 1]; p++) {
-      const row = order[p];
-      if (isExcludedName(name[row])) {
+      if (isExcludedName(name[p])) {
         ordinal[p] = -1;
         continue;
       }
-      const t = time[row];
+      const t = time[p];
       if (inRun === 0 || t - lastTime > thresholdMs) {
         s++;
         sUser[s] = events.runUser[r];
         sDay[s] = events.runDay[r];
         sStart[s] = t;
-        sFirst[s] = name[row];
+        sFirst[s] = name[p];
         sRun[s] = r;
         inRun++;
       }
       sEnd[s] = t;
-      sLast[s] = name[row];
+      sLast[s] = name[p];
       sCount[s]++;
       for (let a = 0; a < attrColumns.length; a++) {
-        if (sAttrs[a][s] === NULL_KEY) sAttrs[a][s] = attrColumns[a][row];
+        if (sAttrs[a][s] === NULL_KEY) sAttrs[a][s] = attrColumns[a][p];
       }
       ordinal[p] = inRun - 1;
       lastTime = t;
