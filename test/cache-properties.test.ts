@@ -18,7 +18,7 @@ import type { SessionDefinition } from '../core/definition.ts';
 import { exportEvents } from '../core/export/export-events.ts';
 import { exportSessions } from '../core/export/export-sessions.ts';
 import { applyDefinition, importFiles } from '../core/import-files.ts';
-import { makeTempDir, runCliOk } from './support/cli.ts';
+import { cliOk, removeTempDir, tempDir } from './support/cli.ts';
 import {
   localDate, referenceEventsCsv, referenceSessionsCsv, writeEventsCsv,
   type RefDefinition, type RefEvent, type TimeFormat,
@@ -280,7 +280,7 @@ describe('cache invariant (SPEC §1: caching, incremental fetches, idempotency)'
   test('any sequence of range imports, merges and repeats equals one full sessionization; the last operation is idempotent', async () => {
     await fc.assert(
       fc.asyncProperty(arbWorld, fc.array(arbOp, { minLength: 1, maxLength: 5 }), async (world, ops) => {
-        const tmp = makeTempDir('cache-prop-');
+        const tmp = tempDir('cache-prop-');
         try {
           const { def, events: universe, base } = world;
           const dateOf = new Map<RefEvent, string>(universe.map((e) => [e, localDate(e.time_ms, def.timeZone)]));
@@ -290,7 +290,7 @@ describe('cache invariant (SPEC §1: caching, incremental fetches, idempotency)'
               if (steps.length > 0) steps.push(steps[steps.length - 1 - (op.back % steps.length)]);
               return;
             }
-            const file = join(tmp.path, `op${i}.csv`);
+            const file = join(tmp, `op${i}.csv`);
             if (op.kind === 'range') {
               const from = addDays(base, op.from);
               const to = addDays(base, op.from + op.length);
@@ -310,7 +310,7 @@ describe('cache invariant (SPEC §1: caching, incremental fetches, idempotency)'
 
           // The model: the multiset of cached events.
           let cached: RefEvent[] = [];
-          const dbPath = join(tmp.path, 'cache.db');
+          const dbPath = join(tmp, 'cache.db');
           let cache = SessionCache.open(dbPath, { create: true, definition: toDefinition(def) });
           try {
             for (const step of steps) {
@@ -328,10 +328,10 @@ describe('cache invariant (SPEC §1: caching, incremental fetches, idempotency)'
               }
               cached = [...cached, ...step.events];
             }
-            const final = exportBoth(cache, tmp.path, 'final');
+            const final = exportBoth(cache, tmp, 'final');
             const context = `definition ${JSON.stringify(def)}; steps: ${describeSteps(steps)}`;
 
-            const fresh = await freshImport(tmp.path, 'model', cached, def);
+            const fresh = await freshImport(tmp, 'model', cached, def);
             assert.equal(final.sessions, fresh.sessions, `sessions differ from a fresh import of the cached events; ${context}`);
             assert.equal(final.events, fresh.events, `events differ from a fresh import of the cached events; ${context}`);
             assert.equal(final.sessions, referenceSessionsCsv(cached, def), `sessions differ from the reference; ${context}`);
@@ -339,14 +339,14 @@ describe('cache invariant (SPEC §1: caching, incremental fetches, idempotency)'
 
             const last = steps[steps.length - 1];
             await importFiles(cache, { files: [last.file], range: last.range });
-            const again = exportBoth(cache, tmp.path, 'again');
+            const again = exportBoth(cache, tmp, 'again');
             assert.equal(again.sessions, final.sessions, `repeating the last operation changed the sessions; ${context}`);
             assert.equal(again.events, final.events, `repeating the last operation changed the events; ${context}`);
           } finally {
             cache.close();
           }
         } finally {
-          tmp.cleanup();
+          removeTempDir(tmp);
         }
       }),
       { numRuns: runs(40) },
@@ -356,20 +356,20 @@ describe('cache invariant (SPEC §1: caching, incremental fetches, idempotency)'
   test('the import order of the same files does not matter (merges commute)', async () => {
     await fc.assert(
       fc.asyncProperty(arbWorld, fc.array(fc.array(fc.nat(), { maxLength: 25 }), { minLength: 2, maxLength: 4 }), fc.nat(), async (world, chunks, seed) => {
-        const tmp = makeTempDir('cache-prop-');
+        const tmp = tempDir('cache-prop-');
         try {
           const { def, events: universe } = world;
           const files = chunks.map((picks, i) => {
-            const file = join(tmp.path, `chunk${i}.csv`);
+            const file = join(tmp, `chunk${i}.csv`);
             writeEventsCsv(file, universe.length === 0 ? [] : picks.map((k) => universe[k % universe.length]));
             return file;
           });
           const results: Exported[] = [];
           for (const [tag, order] of [['a', files], ['b', shuffled(files, seed).reverse()]] as const) {
-            const cache = SessionCache.open(join(tmp.path, `${tag}.db`), { create: true, definition: toDefinition(def) });
+            const cache = SessionCache.open(join(tmp, `${tag}.db`), { create: true, definition: toDefinition(def) });
             try {
               for (const file of order) await importFiles(cache, { files: [file], range: null });
-              results.push(exportBoth(cache, tmp.path, tag));
+              results.push(exportBoth(cache, tmp, tag));
             } finally {
               cache.close();
             }
@@ -379,7 +379,7 @@ describe('cache invariant (SPEC §1: caching, incremental fetches, idempotency)'
           const all = chunks.flatMap((picks) => (universe.length === 0 ? [] : picks.map((k) => universe[k % universe.length])));
           assert.equal(results[0].sessions, referenceSessionsCsv(all, def));
         } finally {
-          tmp.cleanup();
+          removeTempDir(tmp);
         }
       }),
       { numRuns: runs(25) },
@@ -399,25 +399,25 @@ describe('definition changes (sessionize --threshold / --tz / --exclude-events)'
   test('a re-sessionized cache equals a fresh import under the new definition (library API)', async () => {
     await fc.assert(
       fc.asyncProperty(arbWorld, arbChange, fc.integer({ min: 0, max: DAYS }), async (world, change, split) => {
-        const tmp = makeTempDir('cache-prop-');
+        const tmp = tempDir('cache-prop-');
         try {
           const { def, events: universe, base } = world;
           const def2: RefDefinition = { ...def, thresholdMs: change.thresholdMs, timeZone: change.timeZone, excludedEvents: change.excluded };
           // Build the cache in two imports: a merge of everything, then a range import of some days.
-          const all = join(tmp.path, 'all.csv');
+          const all = join(tmp, 'all.csv');
           writeEventsCsv(all, universe);
           const from = addDays(base, split);
           const to = addDays(base, DAYS);
-          const part = join(tmp.path, 'part.csv');
+          const part = join(tmp, 'part.csv');
           writeEventsCsv(part, universe, { time: 'epoch-ms' });
-          const cache = SessionCache.open(join(tmp.path, 'cache.db'), { create: true, definition: toDefinition(def) });
+          const cache = SessionCache.open(join(tmp, 'cache.db'), { create: true, definition: toDefinition(def) });
           try {
             await importFiles(cache, { files: [all], range: null });
             await importFiles(cache, { files: [part], range: { from, to } });
             applyDefinition(cache, toDefinition(def2));
-            const changed = exportBoth(cache, tmp.path, 'changed');
+            const changed = exportBoth(cache, tmp, 'changed');
             const context = `from ${JSON.stringify(def)} to ${JSON.stringify(def2)}`;
-            const fresh = await freshImport(tmp.path, 'def2', universe, def2);
+            const fresh = await freshImport(tmp, 'def2', universe, def2);
             assert.equal(changed.sessions, fresh.sessions, `sessions differ from a fresh import; ${context}`);
             assert.equal(changed.events, fresh.events, `events differ from a fresh import; ${context}`);
             assert.equal(changed.sessions, referenceSessionsCsv(universe, def2), `sessions differ from the reference; ${context}`);
@@ -433,10 +433,10 @@ describe('definition changes (sessionize --threshold / --tz / --exclude-events)'
               const kept = universe.filter((e) => !inRange(e));
               // The fetched days now hold only every other event of theirs.
               const fetched = universe.filter(inRange).filter((_, i) => i % 2 === 0);
-              const file = join(tmp.path, 'after.csv');
+              const file = join(tmp, 'after.csv');
               writeEventsCsv(file, fetched);
               await importFiles(cache, { files: [file], range: { from: rFrom, to: rTo } });
-              const after = exportBoth(cache, tmp.path, 'after');
+              const after = exportBoth(cache, tmp, 'after');
               const model = [...kept, ...fetched];
               assert.equal(after.sessions, referenceSessionsCsv(model, def2), `after a range import ${rFrom}..${rTo}; ${context}`);
               assert.equal(after.events, referenceEventsCsv(model, def2), `after a range import ${rFrom}..${rTo}; ${context}`);
@@ -445,7 +445,7 @@ describe('definition changes (sessionize --threshold / --tz / --exclude-events)'
             cache.close();
           }
         } finally {
-          tmp.cleanup();
+          removeTempDir(tmp);
         }
       }),
       { numRuns: runs(30) },
@@ -455,20 +455,20 @@ describe('definition changes (sessionize --threshold / --tz / --exclude-events)'
   test('sessionize --threshold/--tz/--exclude-events through the CLI equals a fresh import', async () => {
     await fc.assert(
       fc.asyncProperty(arbWorld, arbChange, async (world, change) => {
-        const tmp = makeTempDir('cache-prop-');
+        const tmp = tempDir('cache-prop-');
         try {
           const { def, events: universe } = world;
           const def2: RefDefinition = { ...def, thresholdMs: change.thresholdMs, timeZone: change.timeZone, excludedEvents: change.excluded };
-          const file = join(tmp.path, 'all.csv');
+          const file = join(tmp, 'all.csv');
           writeEventsCsv(file, universe);
-          const db = join(tmp.path, 'cache.db');
+          const db = join(tmp, 'cache.db');
           const cache = SessionCache.open(db, { create: true, definition: toDefinition(def) });
           try {
             await importFiles(cache, { files: [file], range: null });
           } finally {
             cache.close();
           }
-          await runCliOk([
+          await cliOk([
             'sessionize', '--db', db, '--threshold', `${change.thresholdMs / 1000}s`, '--tz', change.timeZone,
             '--exclude-events', change.excluded.join(','),
           ]);
@@ -477,16 +477,16 @@ describe('definition changes (sessionize --threshold / --tz / --exclude-events)'
           try {
             assert.equal(reopened.definition.thresholdMs, def2.thresholdMs);
             assert.equal(reopened.definition.timeZone, def2.timeZone);
-            changed = exportBoth(reopened, tmp.path, 'changed');
+            changed = exportBoth(reopened, tmp, 'changed');
           } finally {
             reopened.close();
           }
-          const fresh = await freshImport(tmp.path, 'def2', universe, def2);
+          const fresh = await freshImport(tmp, 'def2', universe, def2);
           assert.equal(changed.sessions, fresh.sessions);
           assert.equal(changed.events, fresh.events);
           assert.equal(changed.sessions, referenceSessionsCsv(universe, def2));
         } finally {
-          tmp.cleanup();
+          removeTempDir(tmp);
         }
       }),
       { numRuns: Math.min(runs(6), 40) },

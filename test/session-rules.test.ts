@@ -7,13 +7,11 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli, runCliOk, tempDir } from './support/cli.ts';
+import { cliOk, runCli, tempDir } from './support/cli.ts';
 import {
   readCsvRows, referenceEventsCsv, referenceSessionsCsv, refDefaultDefinition, writeEventsCsv, writeNdjson,
   type MixpanelRecord, type RefDefinition, type RefEvent,
 } from './support/reference-sessionizer.ts';
-
-type TestContext = { after(fn: () => void): void };
 
 const SESSION_HEADER =
   'user_id,session_id,start_date,end_date,start_time,end_time,session_duration_secs,event_count,first_event,last_event,country,device,os';
@@ -48,8 +46,8 @@ interface Exports {
 async function exportAll(dir: string, db: string, tag = ''): Promise<Omit<Exports, 'summary' | 'dir' | 'db'>> {
   const sessionsPath = join(dir, `sessions${tag}.csv`);
   const eventsPath = join(dir, `events-out${tag}.csv`);
-  await runCliOk(['export', 'sessions', '--db', db, '--out', sessionsPath]);
-  await runCliOk(['export', 'events', '--db', db, '--out', eventsPath]);
+  await cliOk(['export', 'sessions', '--db', db, '--out', sessionsPath]);
+  await cliOk(['export', 'events', '--db', db, '--out', eventsPath]);
   const [sessionsHeader, ...sessions] = readCsvRows(sessionsPath);
   const [eventsHeader, ...events] = readCsvRows(eventsPath);
   return {
@@ -60,13 +58,13 @@ async function exportAll(dir: string, db: string, tag = ''): Promise<Omit<Export
 }
 
 async function importFile(db: string, file: string, args: string[] = []): Promise<Record<string, unknown>> {
-  const result = await runCliOk(['import', file, '--db', db, '--json', ...args]);
+  const result = await cliOk(['import', file, '--db', db, '--json', ...args]);
   return JSON.parse(result.stdout) as Record<string, unknown>;
 }
 
 /** Imports the events (as CSV) into a fresh cache and exports sessions and events. */
-async function run(t: TestContext, events: RefEvent[], importArgs: string[] = [], def?: RefDefinition): Promise<Exports> {
-  const dir = tempDir(t);
+async function run(events: RefEvent[], importArgs: string[] = [], def?: RefDefinition): Promise<Exports> {
+  const dir = tempDir();
   const file = join(dir, 'events.csv');
   writeEventsCsv(file, events);
   const db = join(dir, 'cache.db');
@@ -79,8 +77,8 @@ async function run(t: TestContext, events: RefEvent[], importArgs: string[] = []
   return { dir, db, summary, ...out };
 }
 
-async function runRaw(t: TestContext, name: string, content: string | Buffer, importArgs: string[] = []): Promise<Exports> {
-  const dir = tempDir(t);
+async function runRaw(name: string, content: string | Buffer, importArgs: string[] = []): Promise<Exports> {
+  const dir = tempDir();
   const file = join(dir, name);
   writeFileSync(file, content);
   const db = join(dir, 'cache.db');
@@ -92,13 +90,13 @@ const def = refDefaultDefinition;
 const PARALLEL = { concurrency: 4 };
 
 describe('inactivity threshold', PARALLEL, () => {
-  test('a gap of exactly the threshold continues the session; one millisecond more starts a new one', async (t) => {
+  test('a gap of exactly the threshold continues the session; one millisecond more starts a new one', async () => {
     const events = [
       ev('u', '2024-05-01T10:00:00.000Z', 'i1', 'a'),
       ev('u', '2024-05-01T10:30:00.000Z', 'i2', 'b'), // gap 1800 000 ms: continues
       ev('u', '2024-05-01T11:00:00.001Z', 'i3', 'c'), // gap 1800 001 ms: new session
     ];
-    const r = await run(t, events, [], def());
+    const r = await run(events, [], def());
     assert.equal(r.sessionsHeader.join(','), SESSION_HEADER);
     assert.deepEqual(r.sessions, [
       S('u', 1, '2024-05-01', '2024-05-01T10:00:00.000Z', '2024-05-01T10:30:00.000Z', 1800, 2, 'a', 'b'),
@@ -107,7 +105,7 @@ describe('inactivity threshold', PARALLEL, () => {
   });
 
   for (const [flag, ms] of [['0', 0], ['90', 90_000], ['90s', 90_000], ['2m', 120_000], ['1h30m', 5_400_000]] as const) {
-    test(`--threshold ${flag}: equality continues, +1 ms splits`, async (t) => {
+    test(`--threshold ${flag}: equality continues, +1 ms splits`, async () => {
       const t0 = Date.parse('2024-05-01T08:00:00.000Z');
       const iso = (x: number) => new Date(x).toISOString();
       const events = [
@@ -116,7 +114,7 @@ describe('inactivity threshold', PARALLEL, () => {
         ev('u', iso(t0 + 2 * ms + 1), 'i3', 'c'),
         ev('u', iso(t0 + 3 * ms + 1), 'i4', 'd'),
       ];
-      const r = await run(t, events, ['--threshold', flag], def({ thresholdMs: ms }));
+      const r = await run(events, ['--threshold', flag], def({ thresholdMs: ms }));
       assert.deepEqual(r.sessions, [
         S('u', 1, '2024-05-01', iso(t0), iso(t0 + ms), ms / 1000, 2, 'a', 'b'),
         S('u', 2, '2024-05-01', iso(t0 + 2 * ms + 1), iso(t0 + 3 * ms + 1), ms / 1000, 2, 'c', 'd'),
@@ -124,14 +122,14 @@ describe('inactivity threshold', PARALLEL, () => {
     });
   }
 
-  test('gaps are compared at millisecond precision, not truncated to seconds (1800.5 s splits at 1800 s)', async (t) => {
+  test('gaps are compared at millisecond precision, not truncated to seconds (1800.5 s splits at 1800 s)', async () => {
     const events = [
       ev('u', '2024-05-01T10:00:00.000Z', 'i1', 'a'),
       ev('u', '2024-05-01T10:30:00.500Z', 'i2', 'b'), // 1800.5 s
       ev('u', '2024-05-01T11:00:00.500Z', 'i3', 'c'), // 1800.0 s
       ev('u', '2024-05-01T11:30:01.499Z', 'i4', 'd'), // 1800.999 s
     ];
-    const r = await run(t, events, ['--threshold', '1800'], def());
+    const r = await run(events, ['--threshold', '1800'], def());
     assert.deepEqual(r.sessions, [
       S('u', 1, '2024-05-01', '2024-05-01T10:00:00.000Z', '2024-05-01T10:00:00.000Z', 0, 1, 'a', 'a'),
       S('u', 2, '2024-05-01', '2024-05-01T10:30:00.500Z', '2024-05-01T11:00:00.500Z', 1800, 2, 'b', 'c'),
@@ -139,10 +137,10 @@ describe('inactivity threshold', PARALLEL, () => {
     ]);
   });
 
-  test('fractional epoch seconds keep their milliseconds (1800.25 s gap splits)', async (t) => {
+  test('fractional epoch seconds keep their milliseconds (1800.25 s gap splits)', async () => {
     // 1714557600 = 2024-05-01T10:00:00Z
     const csv = 'user_id,time,insert_id,event\nu,1714557600,i1,a\nu,1714559400.25,i2,b\nu,1714559401.75,i3,c\n';
-    const r = await runRaw(t, 'events.csv', csv);
+    const r = await runRaw('events.csv', csv);
     assert.deepEqual(r.sessions, [
       S('u', 1, '2024-05-01', '2024-05-01T10:00:00.000Z', '2024-05-01T10:00:00.000Z', 0, 1, 'a', 'a'),
       S('u', 2, '2024-05-01', '2024-05-01T10:30:00.250Z', '2024-05-01T10:30:01.750Z', 1, 2, 'b', 'c'),
@@ -151,7 +149,7 @@ describe('inactivity threshold', PARALLEL, () => {
 });
 
 describe('duration', PARALLEL, () => {
-  test('a one-event session lasts 0 s; durations floor to whole seconds (1999 ms → 1 s, 999 ms → 0 s)', async (t) => {
+  test('a one-event session lasts 0 s; durations floor to whole seconds (1999 ms → 1 s, 999 ms → 0 s)', async () => {
     const events = [
       ev('one', '2024-05-01T10:00:00.000Z', 'i1', 'only'),
       ev('floor', '2024-05-01T10:00:00.000Z', 'i1', 'a'),
@@ -162,7 +160,7 @@ describe('duration', PARALLEL, () => {
       ev('long', '2024-05-01T10:29:00.000Z', 'i2', 'b'),
       ev('long', '2024-05-01T10:58:59.998Z', 'i3', 'c'),
     ];
-    const r = await run(t, events, [], def());
+    const r = await run(events, [], def());
     assert.deepEqual(r.sessions, [
       S('floor', 1, '2024-05-01', '2024-05-01T10:00:00.000Z', '2024-05-01T10:00:01.999Z', 1, 2, 'a', 'b'),
       S('long', 1, '2024-05-01', '2024-05-01T10:00:00.999Z', '2024-05-01T10:58:59.998Z', 3538, 3, 'a', 'c'),
@@ -173,7 +171,7 @@ describe('duration', PARALLEL, () => {
 });
 
 describe('order', PARALLEL, () => {
-  test('ties in time are ordered by insert id in code point order (B < a < é < U+FF5E < 😀)', async (t) => {
+  test('ties in time are ordered by insert id in code point order (B < a < é < U+FF5E < 😀)', async () => {
     const T = '2024-05-01T12:00:00.000Z';
     // Written in the reverse of the expected order. UTF-16 comparison would put 😀 (D83D…) before U+FF5E.
     const events = [
@@ -183,30 +181,30 @@ describe('order', PARALLEL, () => {
       ev('u', T, 'a', 'ev-a', { device: 'phone' }),
       ev('u', T, 'B', 'ev-B', {}),
     ];
-    const r = await run(t, events, [], def());
+    const r = await run(events, [], def());
     assert.deepEqual(r.sessions, [S('u', 1, '2024-05-01', T, T, 0, 5, 'ev-B', 'ev-emoji', 'JP', 'phone', 'ios')]);
     assert.deepEqual(r.eventsHeader, ['user_id', 'session_id', 'time', 'insert_id', 'event', 'country', 'device', 'os']);
     assert.deepEqual(r.events.map((e) => e[3]), ['B', 'a', 'é', '\uFF5E', '😀']);
   });
 
-  test('insert ids in the private-use and specials blocks sort before astral ones (U+E000 < U+FFFD < U+1F600)', async (t) => {
+  test('insert ids in the private-use and specials blocks sort before astral ones (U+E000 < U+FFFD < U+1F600)', async () => {
     const T = '2024-05-01T12:00:00.000Z';
     const events = [
       ev('u', T, '\u{1F600}x', 'astral'),
       ev('u', T, '\uFFFD', 'replacement'),
       ev('u', T, '\uE000', 'private-use'),
     ];
-    const r = await run(t, events, [], def());
+    const r = await run(events, [], def());
     assert.deepEqual(r.sessions, [S('u', 1, '2024-05-01', T, T, 0, 3, 'private-use', 'astral')]);
   });
 
-  test('sessions are ordered by user_id in code point order, then session_id', async (t) => {
+  test('sessions are ordered by user_id in code point order, then session_id', async () => {
     const users = ['b', 'B', 'é', '😀', '\uFF5E', 'a', 'Z', 'ab'];
     const events = users.flatMap((u, i) => [
       ev(u, '2024-05-01T09:00:00.000Z', `x${i}`, 'early'),
       ev(u, '2024-05-01T18:00:00.000Z', `y${i}`, 'late'),
     ]);
-    const r = await run(t, events, [], def());
+    const r = await run(events, [], def());
     assert.deepEqual(
       r.sessions.map((s) => `${s[0]}#${s[1]}`),
       ['B', 'Z', 'a', 'ab', 'b', 'é', '\uFF5E', '😀'].flatMap((u) => [`${u}#1`, `${u}#2`]),
@@ -215,23 +213,23 @@ describe('order', PARALLEL, () => {
 });
 
 describe('local calendar dates', PARALLEL, () => {
-  test('UTC: local midnight splits a session even when the gap is small', async (t) => {
+  test('UTC: local midnight splits a session even when the gap is small', async () => {
     const events = [ev('u', '2024-01-01T23:50:00.000Z', 'i1', 'a'), ev('u', '2024-01-02T00:10:00.000Z', 'i2', 'b')];
-    const r = await run(t, events, [], def());
+    const r = await run(events, [], def());
     assert.deepEqual(r.sessions, [
       S('u', 1, '2024-01-01', '2024-01-01T23:50:00.000Z', '2024-01-01T23:50:00.000Z', 0, 1, 'a', 'a'),
       S('u', 2, '2024-01-02', '2024-01-02T00:10:00.000Z', '2024-01-02T00:10:00.000Z', 0, 1, 'b', 'b'),
     ]);
   });
 
-  test('--tz Asia/Tokyo: local midnight (15:00 UTC) splits; UTC midnight does not', async (t) => {
+  test('--tz Asia/Tokyo: local midnight (15:00 UTC) splits; UTC midnight does not', async () => {
     const events = [
       ev('u', '2024-01-01T14:50:00.000Z', 'i1', 'a'), // 23:50 JST, Jan 1
       ev('u', '2024-01-01T15:10:00.000Z', 'i2', 'b'), // 00:10 JST, Jan 2
       ev('u', '2024-01-02T23:50:00.000Z', 'i3', 'c'), // 08:50 JST, Jan 3
       ev('u', '2024-01-03T00:10:00.000Z', 'i4', 'd'), // 09:10 JST, Jan 3
     ];
-    const r = await run(t, events, ['--tz', 'Asia/Tokyo'], def({ timeZone: 'Asia/Tokyo' }));
+    const r = await run(events, ['--tz', 'Asia/Tokyo'], def({ timeZone: 'Asia/Tokyo' }));
     assert.deepEqual(r.sessions, [
       S('u', 1, '2024-01-01', '2024-01-01T14:50:00.000Z', '2024-01-01T14:50:00.000Z', 0, 1, 'a', 'a'),
       S('u', 2, '2024-01-02', '2024-01-01T15:10:00.000Z', '2024-01-01T15:10:00.000Z', 0, 1, 'b', 'b'),
@@ -239,7 +237,7 @@ describe('local calendar dates', PARALLEL, () => {
     ]);
   });
 
-  test('America/New_York, 25-hour day (2024-11-03): a session across the repeated hour stays one', async (t) => {
+  test('America/New_York, 25-hour day (2024-11-03): a session across the repeated hour stays one', async () => {
     const events = [
       ev('u', '2024-11-03T03:59:00.000Z', 'a', 'A'), // Nov 2 23:59 EDT
       ev('u', '2024-11-03T04:00:00.000Z', 'b', 'B'), // Nov 3 00:00 EDT
@@ -250,7 +248,7 @@ describe('local calendar dates', PARALLEL, () => {
       ev('u', '2024-11-04T04:59:59.999Z', 'g', 'G'), // Nov 3 23:59:59.999 EST (hour 25 of the day)
       ev('u', '2024-11-04T05:10:00.000Z', 'h', 'H'), // Nov 4 00:10 EST
     ];
-    const r = await run(t, events, ['--tz', 'America/New_York'], def({ timeZone: 'America/New_York' }));
+    const r = await run(events, ['--tz', 'America/New_York'], def({ timeZone: 'America/New_York' }));
     assert.deepEqual(r.sessions, [
       S('u', 1, '2024-11-02', '2024-11-03T03:59:00.000Z', '2024-11-03T03:59:00.000Z', 0, 1, 'A', 'A'),
       S('u', 2, '2024-11-03', '2024-11-03T04:00:00.000Z', '2024-11-03T04:00:00.000Z', 0, 1, 'B', 'B'),
@@ -260,7 +258,7 @@ describe('local calendar dates', PARALLEL, () => {
     ]);
   });
 
-  test('America/New_York, 23-hour day (2024-03-10): a session across the skipped hour stays one', async (t) => {
+  test('America/New_York, 23-hour day (2024-03-10): a session across the skipped hour stays one', async () => {
     const events = [
       ev('u', '2024-03-10T04:59:59.999Z', 'j', 'J'), // Mar 9 23:59:59.999 EST
       ev('u', '2024-03-10T05:00:00.000Z', 'i', 'I'), // Mar 10 00:00 EST (1 ms later, another day)
@@ -269,7 +267,7 @@ describe('local calendar dates', PARALLEL, () => {
       ev('u', '2024-03-11T03:50:00.000Z', 'm', 'M'), // Mar 10 23:50 EDT
       ev('u', '2024-03-11T04:10:00.000Z', 'n', 'N'), // Mar 11 00:10 EDT
     ];
-    const r = await run(t, events, ['--tz', 'America/New_York'], def({ timeZone: 'America/New_York' }));
+    const r = await run(events, ['--tz', 'America/New_York'], def({ timeZone: 'America/New_York' }));
     assert.deepEqual(r.sessions, [
       S('u', 1, '2024-03-09', '2024-03-10T04:59:59.999Z', '2024-03-10T04:59:59.999Z', 0, 1, 'J', 'J'),
       S('u', 2, '2024-03-10', '2024-03-10T05:00:00.000Z', '2024-03-10T05:00:00.000Z', 0, 1, 'I', 'I'),
@@ -279,7 +277,7 @@ describe('local calendar dates', PARALLEL, () => {
     ]);
   });
 
-  test('Australia/Lord_Howe: the 30-minute DST shift moves local midnight by 30 minutes', async (t) => {
+  test('Australia/Lord_Howe: the 30-minute DST shift moves local midnight by 30 minutes', async () => {
     const events = [
       // DST ends 2024-04-07 02:00 +11 → 01:30 +10:30.
       ev('u', '2024-04-06T12:50:00.000Z', 'p', 'P'), // Apr 6 23:50 +11
@@ -296,7 +294,7 @@ describe('local calendar dates', PARALLEL, () => {
       ev('u', '2024-10-06T12:50:00.000Z', 'z', 'Z'), // Oct 6 23:50 +11 (would be Oct 6 23:20 at +10:30)
       ev('u', '2024-10-06T13:10:00.000Z', 'zz', 'ZZ'), // Oct 7 00:10 +11 (would still be Oct 6 at +10:30)
     ];
-    const r = await run(t, events, ['--tz', 'Australia/Lord_Howe'], def({ timeZone: 'Australia/Lord_Howe' }));
+    const r = await run(events, ['--tz', 'Australia/Lord_Howe'], def({ timeZone: 'Australia/Lord_Howe' }));
     assert.deepEqual(r.sessions, [
       S('u', 1, '2024-04-06', '2024-04-06T12:50:00.000Z', '2024-04-06T12:50:00.000Z', 0, 1, 'P', 'P'),
       S('u', 2, '2024-04-07', '2024-04-06T13:10:00.000Z', '2024-04-06T13:10:00.000Z', 0, 1, 'Q', 'Q'),
@@ -311,18 +309,18 @@ describe('local calendar dates', PARALLEL, () => {
     ]);
   });
 
-  test('sessionize --tz re-dates the cache exactly as a fresh import in that zone', async (t) => {
+  test('sessionize --tz re-dates the cache exactly as a fresh import in that zone', async () => {
     const events = [
       ev('u', '2024-01-01T14:50:00.000Z', 'i1', 'a'),
       ev('u', '2024-01-01T15:10:00.000Z', 'i2', 'b'),
       ev('v', '2024-01-01T23:50:00.000Z', 'i3', 'c'),
       ev('v', '2024-01-02T00:10:00.000Z', 'i4', 'd'),
     ];
-    const utc = await run(t, events, [], def());
+    const utc = await run(events, [], def());
     assert.equal(utc.sessions.length, 3);
-    await runCliOk(['sessionize', '--db', utc.db, '--tz', 'Asia/Tokyo']);
+    await cliOk(['sessionize', '--db', utc.db, '--tz', 'Asia/Tokyo']);
     const after = await exportAll(utc.dir, utc.db, '-tokyo');
-    const fresh = await run(t, events, ['--tz', 'Asia/Tokyo'], def({ timeZone: 'Asia/Tokyo' }));
+    const fresh = await run(events, ['--tz', 'Asia/Tokyo'], def({ timeZone: 'Asia/Tokyo' }));
     assert.equal(after.sessionsText, fresh.sessionsText);
     assert.equal(after.eventsText, fresh.eventsText);
     assert.deepEqual(after.sessions.map((s) => [s[0], s[1], s[2]]), [['u', '1', '2024-01-01'], ['u', '2', '2024-01-02'], ['v', '1', '2024-01-02']]);
@@ -330,7 +328,7 @@ describe('local calendar dates', PARALLEL, () => {
 });
 
 describe('duplicates', PARALLEL, () => {
-  test('rows with the same (insert_id, user_id, event, time) are one event; any difference keeps both', async (t) => {
+  test('rows with the same (insert_id, user_id, event, time) are one event; any difference keeps both', async () => {
     const T = '2024-05-01T10:00:00.000Z';
     const events = [
       ev('u', T, 'x', 'view'),
@@ -340,7 +338,7 @@ describe('duplicates', PARALLEL, () => {
       ev('u', '2024-05-01T10:00:00.001Z', 'x', 'view'), // another time
       ev('w', T, 'x', 'view'), // another user
     ];
-    const r = await run(t, events, [], def());
+    const r = await run(events, [], def());
     assert.equal(r.summary.duplicates, 2);
     assert.deepEqual(r.sessions, [
       S('u', 1, '2024-05-01', T, '2024-05-01T10:00:00.001Z', 0, 3, 'click', 'view'),
@@ -348,7 +346,7 @@ describe('duplicates', PARALLEL, () => {
     ]);
   });
 
-  test('of duplicates that differ in content, the one with the smallest attribute values is kept (null first)', async (t) => {
+  test('of duplicates that differ in content, the one with the smallest attribute values is kept (null first)', async () => {
     const T = '2024-05-01T10:00:00.000Z';
     const events = [
       ev('a', T, 'k', 'e', { country: 'FR', device: 'aaa' }),
@@ -358,7 +356,7 @@ describe('duplicates', PARALLEL, () => {
       ev('c', T, 'k', 'e', { country: 'FR', device: 'web' }),
       ev('c', T, 'k', 'e', { country: 'FR', device: 'ios' }), // same country, device decides
     ];
-    const r = await run(t, events, [], def());
+    const r = await run(events, [], def());
     assert.equal(r.summary.duplicates, 3);
     assert.deepEqual(r.sessions, [
       S('a', 1, '2024-05-01', T, T, 0, 1, 'e', 'e', 'DE', 'zzz', ''),
@@ -367,11 +365,11 @@ describe('duplicates', PARALLEL, () => {
     ]);
   });
 
-  test('the kept duplicate does not depend on the order of imports', async (t) => {
+  test('the kept duplicate does not depend on the order of imports', async () => {
     const T = '2024-05-01T10:00:00.000Z';
     const first = [ev('a', T, 'k', 'e', { country: 'FR' }), ev('a', '2024-05-01T10:05:00.000Z', 'k2', 'f', { country: 'IT' })];
     const second = [ev('a', T, 'k', 'e', { country: 'DE' })];
-    const dir = tempDir(t);
+    const dir = tempDir();
     writeEventsCsv(join(dir, 'first.csv'), first);
     writeEventsCsv(join(dir, 'second.csv'), second);
     const ab = join(dir, 'ab.db');
@@ -389,13 +387,13 @@ describe('duplicates', PARALLEL, () => {
     assert.equal(x.sessionsText, referenceSessionsCsv([...first, ...second], def()));
   });
 
-  test('importing the same file twice: all duplicates, byte-identical exports', async (t) => {
+  test('importing the same file twice: all duplicates, byte-identical exports', async () => {
     const events = [
       ev('u', '2024-05-01T10:00:00.000Z', 'i1', 'a', { country: 'FR' }),
       ev('u', '2024-05-02T10:00:00.000Z', 'i2', 'b'),
       ev('v', '2024-05-01T11:00:00.000Z', 'i3', 'c'),
     ];
-    const r = await run(t, events, [], def());
+    const r = await run(events, [], def());
     const again = await importFile(r.db, join(r.dir, 'events.csv'));
     assert.equal(again.duplicates, 3);
     const after = await exportAll(r.dir, r.db, '-again');
@@ -403,7 +401,7 @@ describe('duplicates', PARALLEL, () => {
     assert.equal(after.eventsText, r.eventsText);
   });
 
-  test('events without an insert id: exact repeats collapse, rows that differ in any property do not', async (t) => {
+  test('events without an insert id: exact repeats collapse, rows that differ in any property do not', async () => {
     const csv = [
       'user_id,time,insert_id,event,country,note',
       'h,2024-05-01T10:00:00.000Z,,tap,FR,one',
@@ -412,7 +410,7 @@ describe('duplicates', PARALLEL, () => {
       'h,2024-05-01T10:00:00.000Z,,tap,FR,',
       '',
     ].join('\n');
-    const r = await runRaw(t, 'events.csv', csv);
+    const r = await runRaw('events.csv', csv);
     assert.equal(r.summary.duplicates, 1);
     const T = '2024-05-01T10:00:00.000Z';
     assert.deepEqual(r.sessions, [S('h', 1, '2024-05-01', T, T, 0, 3, 'tap', 'tap', 'FR')]);
@@ -434,8 +432,8 @@ describe('excluded events', PARALLEL, () => {
   ];
   const excluded = def({ excludedEvents: ['$identify', '$merge'] });
 
-  test('--exclude-events: excluded events take no part (a session bridged only by one splits)', async (t) => {
-    const r = await run(t, events, ['--exclude-events', '$identify,$merge'], excluded);
+  test('--exclude-events: excluded events take no part (a session bridged only by one splits)', async () => {
+    const r = await run(events, ['--exclude-events', '$identify,$merge'], excluded);
     assert.deepEqual(r.sessions, [
       S('u', 1, '2024-05-01', '2024-05-01T10:00:00.000Z', '2024-05-01T10:00:00.000Z', 0, 1, 'open', 'open'),
       S('u', 2, '2024-05-01', '2024-05-01T10:50:00.000Z', '2024-05-01T10:50:00.000Z', 0, 1, 'click', 'click'),
@@ -444,9 +442,9 @@ describe('excluded events', PARALLEL, () => {
     assert.ok(!r.events.some((e) => e[4] === '$identify' || e[4] === '$merge'), 'excluded events carry no session');
   });
 
-  test('the excluded events stay cached: un-excluding them with sessionize brings them back', async (t) => {
-    const r = await run(t, events, ['--exclude-events', '$identify,$merge'], excluded);
-    await runCliOk(['sessionize', '--db', r.db, '--exclude-events', '']);
+  test('the excluded events stay cached: un-excluding them with sessionize brings them back', async () => {
+    const r = await run(events, ['--exclude-events', '$identify,$merge'], excluded);
+    await cliOk(['sessionize', '--db', r.db, '--exclude-events', '']);
     const after = await exportAll(r.dir, r.db, '-all');
     assert.deepEqual(after.sessions, [
       S('u', 1, '2024-05-01', '2024-05-01T10:00:00.000Z', '2024-05-01T10:50:00.000Z', 3000, 3, 'open', 'click', 'FR'),
@@ -458,7 +456,7 @@ describe('excluded events', PARALLEL, () => {
 });
 
 describe('attributes', PARALLEL, () => {
-  test('each attribute is the first non-null value in session order; later changes are not reflected', async (t) => {
+  test('each attribute is the first non-null value in session order; later changes are not reflected', async () => {
     const events = [
       ev('u', '2024-05-01T10:00:00.000Z', 'i1', 'a', { country: null, device: 'ios', os: null }),
       ev('u', '2024-05-01T10:01:00.000Z', 'i2', 'b', { country: 'FR', device: 'android', os: '' }),
@@ -466,7 +464,7 @@ describe('attributes', PARALLEL, () => {
       ev('u', '2024-05-01T10:03:00.000Z', 'i4', 'd', { country: 'IT', device: 'web', os: 'Android 14' }),
       ev('u', '2024-05-01T12:00:00.000Z', 'i5', 'e', { country: 'DE' }), // new session: its own first values
     ];
-    const r = await run(t, events, [], def());
+    const r = await run(events, [], def());
     assert.deepEqual(r.sessions, [
       S('u', 1, '2024-05-01', '2024-05-01T10:00:00.000Z', '2024-05-01T10:03:00.000Z', 180, 4, 'a', 'd', 'FR', 'ios', 'iOS 17'),
       S('u', 2, '2024-05-01', '2024-05-01T12:00:00.000Z', '2024-05-01T12:00:00.000Z', 0, 1, 'e', 'e', 'DE', '', ''),
@@ -475,12 +473,12 @@ describe('attributes', PARALLEL, () => {
     assert.deepEqual(r.events.map((e) => e.slice(5)), [['', 'ios', ''], ['FR', 'android', ''], ['DE', '', 'iOS 17'], ['IT', 'web', 'Android 14'], ['DE', '', '']]);
   });
 
-  test('--attributes country,plan=tier: further attributes follow country,device,os; undefined ones are empty', async (t) => {
+  test('--attributes country,plan=tier: further attributes follow country,device,os; undefined ones are empty', async () => {
     const events = [
       ev('u', '2024-05-01T10:00:00.000Z', 'i1', 'a', { country: 'FR', device: 'ios', tier: null }),
       ev('u', '2024-05-01T10:01:00.000Z', 'i2', 'b', { country: 'DE', tier: 'pro', plan: 'ignored' }),
     ];
-    const r = await run(t, events, ['--attributes', 'country,plan=tier']);
+    const r = await run(events, ['--attributes', 'country,plan=tier']);
     assert.equal(r.sessionsHeader.join(','), `${SESSION_HEADER},plan`);
     assert.deepEqual(r.sessions, [
       S('u', 1, '2024-05-01', '2024-05-01T10:00:00.000Z', '2024-05-01T10:01:00.000Z', 60, 2, 'a', 'b', 'FR', '', '', 'pro'),
@@ -489,16 +487,16 @@ describe('attributes', PARALLEL, () => {
   });
 
   for (const how of ['sessionize', 'import'] as const) {
-    test(`changing the attributes of an existing cache (${how} --attributes) re-reads them from the cached events`, async (t) => {
+    test(`changing the attributes of an existing cache (${how} --attributes) re-reads them from the cached events`, async () => {
       const events = [
         ev('u', '2024-01-01T00:00:00.000Z', 'a', 'open', { country: 'FR', os: null, note: 'n1' }),
         ev('u', '2024-01-01T00:10:00.000Z', 'b', 'click', { country: null, os: 'ios', note: 'n2' }),
         ev('v', '2024-01-01T00:00:00.000Z', 'z', 'x', {}),
       ];
-      const r = await run(t, how === 'import' ? events.slice(0, 2) : events, [], def());
+      const r = await run(how === 'import' ? events.slice(0, 2) : events, [], def());
       const flags = ['--attributes', 'country,note,device=os'];
       if (how === 'sessionize') {
-        await runCliOk(['sessionize', '--db', r.db, ...flags]);
+        await cliOk(['sessionize', '--db', r.db, ...flags]);
       } else {
         writeEventsCsv(join(r.dir, 'v.csv'), events.slice(2));
         const summary = await importFile(r.db, join(r.dir, 'v.csv'), flags);
@@ -512,7 +510,7 @@ describe('attributes', PARALLEL, () => {
       ]);
       assert.deepEqual(after.eventsHeader, ['user_id', 'session_id', 'time', 'insert_id', 'event', 'country', 'note', 'device']);
       assert.deepEqual(after.events.map((e) => e.slice(5)), [['FR', 'n1', ''], ['', 'n2', 'ios'], ['', '', '']]);
-      const fresh = await run(t, events, flags);
+      const fresh = await run(events, flags);
       assert.equal(after.sessionsText, fresh.sessionsText);
       assert.equal(after.eventsText, fresh.eventsText);
     });
@@ -520,7 +518,7 @@ describe('attributes', PARALLEL, () => {
 });
 
 describe('session ids', PARALLEL, () => {
-  test('session_id is a per-user ordinal 1, 2, 3, … over all days', async (t) => {
+  test('session_id is a per-user ordinal 1, 2, 3, … over all days', async () => {
     const events = [
       ev('a', '2024-05-01T08:00:00.000Z', 'a1', 'x'),
       ev('b', '2024-05-01T08:30:00.000Z', 'b1', 'x'),
@@ -529,7 +527,7 @@ describe('session ids', PARALLEL, () => {
       ev('a', '2024-05-02T08:00:00.000Z', 'a3', 'x'),
       ev('a', '2024-05-04T08:00:00.000Z', 'a4', 'x'),
     ];
-    const r = await run(t, events, [], def());
+    const r = await run(events, [], def());
     assert.deepEqual(r.sessions.map((s) => [s[0], s[1], s[2]]), [
       ['a', '1', '2024-05-01'], ['a', '2', '2024-05-01'], ['a', '3', '2024-05-02'], ['a', '4', '2024-05-04'],
       ['b', '1', '2024-05-01'], ['b', '2', '2024-05-03'],
@@ -568,8 +566,8 @@ describe('inputs', PARALLEL, () => {
     S('mp3', 1, '2024-05-01', '2024-05-01T11:00:00.500Z', '2024-05-01T11:00:00.500Z', 0, 1, 'Open', 'Open', 'GB', '', 'Linux'),
   ];
 
-  test('Mixpanel NDJSON: mp_country_code/$device/$os (own-name fallback), epoch-second times', async (t) => {
-    const dir = tempDir(t);
+  test('Mixpanel NDJSON: mp_country_code/$device/$os (own-name fallback), epoch-second times', async () => {
+    const dir = tempDir();
     writeNdjson(join(dir, 'export.ndjson'), mixpanel);
     const db = join(dir, 'cache.db');
     const summary = await importFile(db, join(dir, 'export.ndjson'));
@@ -579,8 +577,8 @@ describe('inputs', PARALLEL, () => {
   });
 
   for (const name of ['export.ndjson.gz', 'export.jsonl.gz', 'export.json']) {
-    test(`gzipped Mixpanel NDJSON (${name}) reads like the plain file`, async (t) => {
-      const dir = tempDir(t);
+    test(`gzipped Mixpanel NDJSON (${name}) reads like the plain file`, async () => {
+      const dir = tempDir();
       writeNdjson(join(dir, name), mixpanel, { gzip: true });
       const db = join(dir, 'cache.db');
       await importFile(db, join(dir, name));
@@ -589,24 +587,24 @@ describe('inputs', PARALLEL, () => {
     });
   }
 
-  test('CSV with BOM, CRLF line ends and case-insensitive alternative column names', async (t) => {
+  test('CSV with BOM, CRLF line ends and case-insensitive alternative column names', async () => {
     const csv = '\uFEFFDistinct_ID,Timestamp,$Insert_ID,Event_Name,Country\r\n' +
       'c1,2024-05-01T10:00:00+02:00,i1,start,NL\r\n' +
       'c1,2024-05-01 08:10:00,i2,stop,\r\n';
-    const r = await runRaw(t, 'events.csv', csv);
+    const r = await runRaw('events.csv', csv);
     assert.deepEqual(r.sessions, [
       S('c1', 1, '2024-05-01', '2024-05-01T08:00:00.000Z', '2024-05-01T08:10:00.000Z', 600, 2, 'start', 'stop', 'NL'),
     ]);
   });
 
-  test('user ids, event names and attributes with commas, quotes, newlines and non-ASCII round-trip', async (t) => {
+  test('user ids, event names and attributes with commas, quotes, newlines and non-ASCII round-trip', async () => {
     const users = ['a,b', 'say "hi"', 'line1\nline2', 'crlf\r\nuser', 'Zoë 日本 😀', ' padded '];
     const names = ['Click, then "Buy"', 'multi\nline', 'café ☕', '"quoted"'];
     const events = users.flatMap((u, i) => [
       ev(u, '2024-05-01T10:00:00.000Z', `s${i}`, names[i % names.length], { country: 'A, "B"\nC', device: 'Ünïcødé' }),
       ev(u, '2024-05-01T10:05:00.000Z', `t${i}`, names[(i + 1) % names.length]),
     ]);
-    const r = await run(t, events, [], def());
+    const r = await run(events, [], def());
     const sorted = [' padded ', 'Zoë 日本 😀', 'a,b', 'crlf\r\nuser', 'line1\nline2', 'say "hi"'];
     assert.deepEqual(r.sessions.map((s) => s[0]), sorted);
     for (const s of r.sessions) {
@@ -619,14 +617,14 @@ describe('inputs', PARALLEL, () => {
     assert.deepEqual(new Set(r.events.map((e) => e[0])), new Set(users));
   });
 
-  test('formula injection: text cells starting with = + - @ TAB CR get a leading apostrophe, numbers do not', async (t) => {
+  test('formula injection: text cells starting with = + - @ TAB CR get a leading apostrophe, numbers do not', async () => {
     const users = ['=SUM(A1:A2)', '+1 555', '-5', '+42', '-1.5e3', '@cmd', '\tx', '\rx', '-', 'plain'];
     const events = users.map((u, i) =>
       ev(u, `2024-05-01T1${i}:00:00.000Z`, i === 0 ? '=id' : `-${i}`, i % 2 === 0 ? '=HYPERLINK("http://x")' : '-10', {
         country: '=1+1', device: '+7', os: i % 2 === 0 ? '-' : '@os',
       }),
     );
-    const r = await run(t, events, [], def());
+    const r = await run(events, [], def());
     const neutral = (text: string) => (/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text) ? text : `'${text}`);
     assert.deepEqual(r.sessions.map((s) => s[0]), [
       "'\tx", "'\rx", "'+1 555", '+42', "'-", '-1.5e3', '-5', "'=SUM(A1:A2)", "'@cmd", 'plain',
@@ -652,8 +650,8 @@ describe('ranges, merges and idempotency', PARALLEL, () => {
     ev('v', '2024-05-02T09:00:00.000Z', 'v2a', 'e'),
   ];
 
-  test('a range import replaces the cached events of its dates; rows outside the range are not taken but counted', async (t) => {
-    const r = await run(t, base, [], def());
+  test('a range import replaces the cached events of its dates; rows outside the range are not taken but counted', async () => {
+    const r = await run(base, [], def());
     const fetched = [
       ev('u', '2024-05-02T11:00:00.000Z', 'n1', 'x'),
       ev('u', '2024-05-02T14:00:00.000Z', 'n2', 'y'),
@@ -677,22 +675,22 @@ describe('ranges, merges and idempotency', PARALLEL, () => {
     assert.equal(again.eventsText, after.eventsText);
   });
 
-  test('a range import of a file with no events of those dates empties them', async (t) => {
-    const r = await run(t, base, [], def());
+  test('a range import of a file with no events of those dates empties them', async () => {
+    const r = await run(base, [], def());
     writeFileSync(join(r.dir, 'empty.csv'), 'user_id,time,insert_id,event\n');
     await importFile(r.db, join(r.dir, 'empty.csv'), ['--from', '2024-05-02', '--to', '2024-05-03']);
     const after = await exportAll(r.dir, r.db, '-empty');
     assert.deepEqual(after.sessions, [S('u', 1, '2024-05-01', '2024-05-01T10:00:00.000Z', '2024-05-01T10:00:00.000Z', 0, 1, 'a', 'a')]);
   });
 
-  test('range dates are local dates of the stored zone (America/New_York)', async (t) => {
+  test('range dates are local dates of the stored zone (America/New_York)', async () => {
     const events = [
       ev('u', '2024-11-03T03:59:59.999Z', 'a', 'before'), // Nov 2 local
       ev('u', '2024-11-03T04:00:00.000Z', 'b', 'first'), // Nov 3 00:00 local
       ev('u', '2024-11-04T04:59:59.999Z', 'c', 'last'), // Nov 3 23:59:59.999 local
       ev('u', '2024-11-04T05:00:00.000Z', 'd', 'after'), // Nov 4 local
     ];
-    const dir = tempDir(t);
+    const dir = tempDir();
     writeEventsCsv(join(dir, 'events.csv'), events);
     const db = join(dir, 'cache.db');
     const summary = await importFile(db, join(dir, 'events.csv'), ['--tz', 'America/New_York', '--from', '2024-11-03', '--to', '2024-11-03']);
@@ -704,8 +702,8 @@ describe('ranges, merges and idempotency', PARALLEL, () => {
     ]);
   });
 
-  test('import options that change the definition of an existing cache re-sessionize it', async (t) => {
-    const r = await run(t, base, [], def());
+  test('import options that change the definition of an existing cache re-sessionize it', async () => {
+    const r = await run(base, [], def());
     writeEventsCsv(join(r.dir, 'more.csv'), [ev('v', '2024-05-02T09:15:00.000Z', 'v2b', 'f')]);
     const summary = await importFile(r.db, join(r.dir, 'more.csv'), ['--threshold', '10m']);
     assert.equal(summary.definition_changed, true);
@@ -714,13 +712,13 @@ describe('ranges, merges and idempotency', PARALLEL, () => {
     assert.equal(after.sessionsText, referenceSessionsCsv(all, def({ thresholdMs: 600_000 })));
     assert.deepEqual(after.sessions.map((s) => [s[0], s[1], s[7]]), [['u', '1', '1'], ['u', '2', '1'], ['u', '3', '1'], ['u', '4', '1'], ['v', '1', '1'], ['v', '2', '1']]);
     // And the definition is stored: sessionize with no options changes nothing.
-    await runCliOk(['sessionize', '--db', r.db]);
+    await cliOk(['sessionize', '--db', r.db]);
     const again = await exportAll(r.dir, r.db, '-again');
     assert.equal(again.sessionsText, after.sessionsText);
   });
 
-  test('a failing command exits non-zero with a one-line reason and leaves the cache as it was', async (t) => {
-    const r = await run(t, base, [], def());
+  test('a failing command exits non-zero with a one-line reason and leaves the cache as it was', async () => {
+    const r = await run(base, [], def());
     const result = await runCli(['import', join(r.dir, 'missing.csv'), '--db', r.db]);
     assert.notEqual(result.code, 0);
     assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);

@@ -18,7 +18,7 @@ import {
   assertCleanFailure,
   snapshot,
   tempDir,
-} from './run-cli.ts';
+} from '../support/cli.ts';
 
 const GOOD_CSV = [
   'user_id,time,event,insert_id,country',

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cliOk, csvRecords, parseJsonLine, snapshot, tempDir } from './run-cli.ts';
+import { cliOk, csvRecords, parseJsonLine, snapshot, tempDir } from '../support/cli.ts';
 
 const JSON_SUMMARY_KEYS = ['imported', 'duplicates', 'rejected', 'out_of_range', 'days', 'sessions'];
 

@@ -9,7 +9,7 @@ import { closeSync, copyFileSync, existsSync, openSync, readFileSync, statSync, 
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { cliOk, collect, exportText, sha256, spawnCli, tempDir, type CliResult } from './run-cli.ts';
+import { cliOk, collect, exportText, sha256, spawnCli, tempDir, type CliResult } from '../support/cli.ts';
 
 /** Events in the large second file: enough for a reading phase of seconds and a write phase of hundreds of ms. */
 const BIG_EVENTS = 800_000;
