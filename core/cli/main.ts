@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SessionCache } from '../cache/session-cache.ts';
 import { defaultDefinition, definitionsEqual, type SessionDefinition } from '../definition.ts';
@@ -82,8 +82,14 @@ async function withCreatedCache(path: string, definition: SessionDefinition, wor
   }
 }
 
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
 export function buildProgram(): Command {
   const program = new Command('session-explorer')
+    .version(packageVersion(), '-v, --version')
     .description('Sessionize product-analytics events into a local SQLite cache; explore and export sessions.')
     .configureOutput({ outputError: (text, write) => write(text.split('\n')[0] + '\n') });
 
