@@ -28,63 +28,73 @@ export class GapIndex {
   private readonly cumulativeChange: Float64Array;
 
   constructor(timeline: EventTimeline) {
-    const { time, length } = timeline;
+    const { time, user, day, length } = timeline;
     this.eventCount = length;
-    // Every in-day gap, identified by its later event, with its user-day's number.
-    const gapEvent = new Uint32Array(length);
-    const gapLength = new Float64Array(length);
-    const gapUserDay = new Uint32Array(length);
-    let g = 0;
-    let userDays = 0;
-    for (let i = 0; i < length; i++) {
-      if (timeline.startsUserDay(i)) {
-        userDays++;
-        continue;
-      }
-      gapEvent[g] = i;
-      gapLength[g] = time[i] - time[i - 1];
-      gapUserDay[g] = userDays - 1;
-      g++;
-    }
-    this.userDays = userDays;
-    // Gaps grouped by user-day, shortest first within each: a radix pass on length, then a
-    // stable counting pass on the user-day (whose gaps are already contiguous).
-    const byLength = radixOrder(gapLength.subarray(0, g), g);
-    const groupStart = new Uint32Array(userDays + 1);
-    for (let k = 0; k < g; k++) groupStart[gapUserDay[k] + 1]++;
-    for (let u = 0; u < userDays; u++) groupStart[u + 1] += groupStart[u];
-    const grouped = new Uint32Array(g);
-    for (let k = 0; k < g; k++) {
-      const gap = byLength[k];
-      grouped[groupStart[gapUserDay[gap]]++] = gap;
-    }
-    // Merge each user-day's gaps shortest first, recording how each changes the duration total.
     const startOf = new Uint32Array(length); // valid at a session's last event
     const endOf = new Uint32Array(length); // valid at a session's first event
-    for (let i = 0; i < length; i++) {
-      startOf[i] = i;
-      endOf[i] = i;
+    const change = new Float64Array(length);
+    const mergedLength = new Float64Array(length);
+    // One user-day's gaps (by later event) sorted by length: insertion sort, as days are short.
+    let local = new Uint32Array(256);
+    let g = 0;
+    let userDays = 0;
+    for (let from = 0; from < length; ) {
+      let to = from + 1;
+      while (to < length && user[to] === user[from] && day[to] === day[from]) to++;
+      userDays++;
+      const gaps = to - from - 1;
+      if (gaps > 0) {
+        if (gaps > local.length) local = new Uint32Array(gaps * 2);
+        for (let i = from; i < to; i++) {
+          startOf[i] = i;
+          endOf[i] = i;
+        }
+        if (gaps <= 64) {
+          for (let k = 0; k < gaps; k++) {
+            const i = from + 1 + k;
+            const gap = time[i] - time[i - 1];
+            let j = k;
+            while (j > 0 && time[local[j - 1]] - time[local[j - 1] - 1] > gap) {
+              local[j] = local[j - 1];
+              j--;
+            }
+            local[j] = i;
+          }
+        } else {
+          const sorted = Array.from({ length: gaps }, (_, k) => from + 1 + k).sort(
+            (x, y) => time[x] - time[x - 1] - (time[y] - time[y - 1]),
+          );
+          local.set(sorted);
+        }
+        // Merge shortest first, recording how each merge changes the total of floored durations.
+        for (let k = 0; k < gaps; k++) {
+          const i = local[k];
+          const s = startOf[i - 1];
+          const e = endOf[i];
+          const ts = time[s];
+          const te = time[e];
+          change[g] = Math.floor((te - ts) / 1000) - Math.floor((time[i - 1] - ts) / 1000) - Math.floor((te - time[i]) / 1000);
+          mergedLength[g] = time[i] - time[i - 1];
+          g++;
+          endOf[s] = e;
+          startOf[e] = s;
+        }
+      }
+      from = to;
     }
-    const secs = (a: number, b: number) => Math.floor((time[b] - time[a]) / 1000);
-    const change = new Float64Array(g);
-    const mergedLength = new Float64Array(g);
-    for (let k = 0; k < g; k++) {
-      const gap = grouped[k];
-      const i = gapEvent[gap];
-      const s = startOf[i - 1];
-      const e = endOf[i];
-      change[k] = secs(s, e) - secs(s, i - 1) - secs(i, e);
-      mergedLength[k] = gapLength[gap];
-      endOf[s] = e;
-      startOf[e] = s;
-    }
+    this.userDays = userDays;
     const order = radixOrder(mergedLength, g);
-    this.sortedGaps = new Float64Array(g);
-    this.cumulativeChange = new Float64Array(g + 1);
+    const sortedGaps = new Float64Array(g);
+    const cumulative = new Float64Array(g + 1);
+    let total = 0;
     for (let k = 0; k < g; k++) {
-      this.sortedGaps[k] = mergedLength[order[k]];
-      this.cumulativeChange[k + 1] = this.cumulativeChange[k] + change[order[k]];
+      const m = order[k];
+      sortedGaps[k] = mergedLength[m];
+      total += change[m];
+      cumulative[k + 1] = total;
     }
+    this.sortedGaps = sortedGaps;
+    this.cumulativeChange = cumulative;
   }
 
   /** How many gaps are no longer than `thresholdMs` (merged at that threshold). */
