@@ -111,7 +111,11 @@ export function applyBatch(cache: SessionCache, batch: EventBatch, range: DayRan
     }
   }
 
+  // Into an empty cache, building the day indexes once afterwards beats updating them row by row.
+  const empty = db.prepare('SELECT NOT EXISTS (SELECT 1 FROM user_days)').pluck().get() === 1;
+  const dayIndexes = empty ? dropDayIndexes(cache) : [];
   writeRuns(cache, batch, ordered, sessionized, runFirstId);
+  for (const sql of dayIndexes) db.exec(sql);
 
   const unique = ordered.order.length;
   return {
@@ -119,6 +123,15 @@ export function applyBatch(cache: SessionCache, batch: EventBatch, range: DayRan
     duplicates: newRows + loaded - unique,
     days: range !== null ? range.to - range.from + 1 : new Set(ordered.runDay).size,
   };
+}
+
+/** Drops the secondary indexes of `sessions` and `user_days`; returns the SQL that recreates them. */
+function dropDayIndexes(cache: SessionCache): string[] {
+  const indexes = cache.db
+    .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('sessions', 'user_days') AND sql IS NOT NULL")
+    .all() as Array<{ name: string; sql: string }>;
+  for (const index of indexes) cache.db.exec(`DROP INDEX "${index.name}"`);
+  return indexes.map((index) => index.sql);
 }
 
 /** Merge: appends the cached events of every user-day the batch touches, and returns their bridge rows. */
