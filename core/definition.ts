@@ -107,8 +107,3 @@ export function validateDefinition(definition: SessionDefinition): SessionDefini
 export function definitionsEqual(a: SessionDefinition, b: SessionDefinition): boolean {
   return JSON.stringify(validateDefinition(a)) === JSON.stringify(validateDefinition(b));
 }
-
-/** Whether changing from `a` to `b` changes what is stored per event (local days or attributes). */
-export function eventLayoutChanged(a: SessionDefinition, b: SessionDefinition): boolean {
-  return a.timeZone !== b.timeZone || JSON.stringify(a.attributes) !== JSON.stringify(b.attributes);
-}

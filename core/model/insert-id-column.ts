@@ -89,16 +89,6 @@ export class InsertIdColumn {
     );
   }
 
-  equal(a: number, b: number): boolean {
-    const n = this.size[a];
-    if (n !== this.size[b]) return false;
-    const bytes = this.bytes;
-    const sa = this.start[a];
-    const sb = this.start[b];
-    for (let i = 0; i < n; i++) if (bytes[sa + i] !== bytes[sb + i]) return false;
-    return true;
-  }
-
   /** The filled parts, for transfer to another thread. */
   parts(): { bytes: Uint8Array; start: Int32Array; size: Int32Array } {
     const bytes = new Uint8Array(this.used);

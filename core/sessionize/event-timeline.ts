@@ -59,11 +59,6 @@ export class EventTimeline {
     }
     return new EventTimeline(sUser, sDay, sTime);
   }
-
-  /** True when event i starts a new user-day (or is the first event). */
-  startsUserDay(i: number): boolean {
-    return i === 0 || this.user[i] !== this.user[i - 1] || this.day[i] !== this.day[i - 1];
-  }
 }
 
 /** One session as the metrics need it. */
