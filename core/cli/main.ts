@@ -87,6 +87,19 @@ function packageVersion(): string {
   return pkg.version;
 }
 
+/**
+ * Opens a cache to read it. A read-write connection is tried first: on close it folds the
+ * write-ahead log back and removes the -wal and -shm files, which a read-only one cannot.
+ */
+function openForReading(path: string): SessionCache {
+  try {
+    return SessionCache.open(path);
+  } catch (error) {
+    if (!existsSync(path)) throw error;
+    return SessionCache.open(path, { readonly: true });
+  }
+}
+
 export function buildProgram(): Command {
   const program = new Command('session-explorer')
     .version(packageVersion(), '-v, --version')
@@ -160,7 +173,7 @@ export function buildProgram(): Command {
     .requiredOption('--out <file>', 'CSV file to write')
     .action((what: string, options: { db: string; out: string }) => {
       if (what !== 'sessions' && what !== 'events') throw new UserError(`export what? use 'sessions' or 'events', not '${what}'`);
-      const cache = SessionCache.open(options.db, { readonly: true });
+      const cache = openForReading(options.db);
       try {
         const rows = what === 'sessions' ? exportSessions(cache, options.out) : exportEvents(cache, options.out);
         process.stderr.write(`wrote ${rows} ${what} to ${options.out}\n`);
@@ -176,7 +189,7 @@ export function buildProgram(): Command {
     .option('--threshold <dur>', 'preview at this inactivity threshold')
     .option('--json', 'print JSON')
     .action((options: { db: string; threshold?: string; json?: boolean }) => {
-      const cache = SessionCache.open(options.db, { readonly: true });
+      const cache = openForReading(options.db);
       try {
         const report =
           options.threshold === undefined ? storedMetrics(cache) : previewMetrics(cache, parseDurationMs(options.threshold));
@@ -195,7 +208,7 @@ export function buildProgram(): Command {
     .action((options: { db: string; thresholds: string; json?: boolean }) => {
       const thresholds = options.thresholds.split(',').filter((t) => t.trim() !== '').map(parseDurationMs);
       if (thresholds.length === 0) throw new UserError('--thresholds needs at least one duration');
-      const cache = SessionCache.open(options.db, { readonly: true });
+      const cache = openForReading(options.db);
       try {
         const points = new GapIndex(EventTimeline.load(cache)).sweep(thresholds);
         if (options.json) {
