@@ -61,12 +61,7 @@ export class EventBatch {
   }
 
   push(user: number, time: number, day: number, name: number, insertId: string, attrs: ArrayLike<number>, props: string | null): void {
-    this.user.push(user);
-    this.time.push(time);
-    this.day.push(day);
-    this.name.push(name);
     this.insertId.push(insertId);
-    this.props.push(props);
-    for (let a = 0; a < this.attributeCount; a++) this.attrs[a].push(attrs[a]);
+    this.pushRest(user, time, day, name, attrs, props);
   }
 }
