@@ -2,7 +2,7 @@ import { csvSource, mixpanelSources, type AttributeSpec, type SessionDefinition 
 import { EventBatch, NULL_KEY } from '../model/event-batch.ts';
 import { ZoneCalendar } from '../time/zone-calendar.ts';
 import { applyBatch } from './apply-batch.ts';
-import { STORED_DAY_COLUMNS, decodeDayEvents, insertIdsOf, type StoredDay } from './day-events.ts';
+import { STORED_DAY_COLUMNS, decodeDayEvents, type StoredDay } from './day-events.ts';
 import { DROP_LAYOUT, layoutTables } from './schema.ts';
 import type { SessionCache } from './session-cache.ts';
 
@@ -39,24 +39,20 @@ function loadAllEvents(cache: SessionCache, old: SessionDefinition, next: Sessio
   const rows = cache.db.prepare(`SELECT user_key, local_day, ${STORED_DAY_COLUMNS} FROM user_days ORDER BY user_key, local_day`);
   for (const stored of rows.iterate() as Iterable<StoredDay & { user_key: number; local_day: number }>) {
     const events = decodeDayEvents(stored);
-    const insertIds = insertIdsOf(events);
     const user = stored.user_key;
     const storedDay = stored.local_day;
+    let idAt = 0;
     for (let k = 0; k < events.count; k++) {
       const time = events.time[k];
       let props = events.props?.[k] ?? null;
-      const oldKey = (i: number): number | null => {
-        const key = events.attrs[i][k];
-        return key === NULL_KEY ? null : key;
-      };
       if (needsProps) {
         const bag: Record<string, unknown> = props === null ? {} : (JSON.parse(props) as Record<string, unknown>);
         // Values of dropped attributes go back into the properties, so nothing is lost.
         let changed = false;
         for (const i of dropped) {
-          const key = oldKey(i);
+          const key = events.attrs[i][k];
           const spec = old.attributes[i];
-          if (key !== null && !mixpanelSources(spec).some((s) => s in bag) && !(csvSource(spec) in bag)) {
+          if (key !== NULL_KEY && !mixpanelSources(spec).some((s) => s in bag) && !(csvSource(spec) in bag)) {
             bag[csvSource(spec)] = cache.strings.valueOf(key);
             changed = true;
           }
@@ -75,13 +71,12 @@ function loadAllEvents(cache: SessionCache, old: SessionDefinition, next: Sessio
         }
         if (changed) props = JSON.stringify(bag);
       }
-      for (let a = 0; a < next.attributes.length; a++) {
-        if (kept[a] === -1) continue;
-        const key = oldKey(kept[a]);
-        values[a] = key === null ? NULL_KEY : key;
-      }
+      for (let a = 0; a < next.attributes.length; a++) if (kept[a] !== -1) values[a] = events.attrs[kept[a]][k];
       const day = calendar === null ? storedDay : calendar.localDay(time);
-      batch.push(user, time, day, events.name[k], insertIds[k], values, props);
+      // Insert ids move as stored bytes; they are never decoded here.
+      batch.insertId.pushBytes(events.insertIdBytes, idAt, events.insertIdLength[k]);
+      idAt += events.insertIdLength[k];
+      batch.pushRest(user, time, day, events.name[k], values, props);
     }
   }
   return batch;

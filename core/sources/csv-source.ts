@@ -28,7 +28,7 @@ function findColumn(header: string[], candidates: string[]): number {
   return -1;
 }
 
-export function layoutOf(path: string, rawHeader: string[], builder: BatchBuilder): CsvLayout {
+function layoutOf(path: string, rawHeader: string[], builder: BatchBuilder): CsvLayout {
   const header = rawHeader.map((h, i) => (i === 0 ? h.replace(/^\uFEFF/, '') : h).trim().toLowerCase());
   const user = findColumn(header, USER_COLUMNS);
   const time = findColumn(header, TIME_COLUMNS);
