@@ -59,20 +59,51 @@ export function parseDayRange(range: { from: string; to: string }): DayRange {
  * interrupted import leaves the cache exactly as it was.
  */
 export async function importFiles(cache: SessionCache, request: ImportRequest): Promise<ImportSummary> {
+  const files = request.files;
+  return importEvents(cache, {
+    definition: request.definition,
+    range: request.range,
+    rejectsPath: request.rejectsPath,
+    sources: request.demo ? [...files, 'demo'] : files,
+    onWriting: () =>
+      request.onProgress?.({ file: '', fileIndex: files.length, fileCount: files.length, bytesRead: 0, totalBytes: 0, phase: 'writing' }),
+    read: async (builder) => {
+      for (let i = 0; i < files.length; i++) {
+        const file = files[i];
+        await readEventFile(file, builder, (bytesRead, totalBytes) =>
+          request.onProgress?.({ file, fileIndex: i, fileCount: files.length, bytesRead, totalBytes, phase: 'reading' }),
+        );
+      }
+      if (request.demo) readDemo(request.demo, builder);
+    },
+  });
+}
+
+/** Any reader of events (files, the demo generator, a warehouse) and what to do with its rows. */
+export interface EventImport {
+  definition?: SessionDefinition;
+  range?: { from: string; to: string } | null;
+  rejectsPath?: string;
+  /** What the events came from, as recorded in the import log (file paths, `bigquery:TABLE`). */
+  sources: string[];
+  /** Fills the builder; throwing leaves the cache untouched. */
+  read: (builder: BatchBuilder) => Promise<void>;
+  /** Called once reading is done and the transaction starts. */
+  onWriting?: () => void;
+}
+
+/**
+ * Reads events into a batch, then applies them in one transaction: a failed or interrupted
+ * import (or fetch) leaves the cache exactly as it was.
+ */
+export async function importEvents(cache: SessionCache, request: EventImport): Promise<ImportSummary> {
   const definition = request.definition ?? cache.definition;
   const changed = !definitionsEqual(definition, cache.definition);
   const range = request.range ? parseDayRange(request.range) : null;
   const calendar = changed ? new ZoneCalendar(definition.timeZone) : cache.calendar;
   const builder = new BatchBuilder(definition, calendar, cache.users, cache.strings, range);
-  const files = request.files;
   try {
-    for (let i = 0; i < files.length; i++) {
-      const file = files[i];
-      await readEventFile(file, builder, (bytesRead, totalBytes) =>
-        request.onProgress?.({ file, fileIndex: i, fileCount: files.length, bytesRead, totalBytes, phase: 'reading' }),
-      );
-    }
-    if (request.demo) readDemo(request.demo, builder);
+    await request.read(builder);
   } catch (error) {
     cache.users.rollback();
     cache.strings.rollback();
@@ -88,7 +119,7 @@ export async function importFiles(cache: SessionCache, request: ImportRequest): 
       `all ${counts.rows} rows were rejected, nothing imported (first: ${first.file}:${first.line}: ${first.reason})`,
     );
   }
-  request.onProgress?.({ file: '', fileIndex: files.length, fileCount: files.length, bytesRead: 0, totalBytes: 0, phase: 'writing' });
+  request.onWriting?.();
 
   const summary = cache.transaction(() => {
     if (changed) rebuildCache(cache, definition);
@@ -105,20 +136,21 @@ export async function importFiles(cache: SessionCache, request: ImportRequest): 
       rows: counts.rows,
       definition_changed: changed,
     };
+    const sources = JSON.stringify(request.sources);
     const importId = cache.db
       .prepare(
         `INSERT INTO imports (at, kind, sources, from_date, to_date, rows, imported, duplicates, rejected, out_of_range, days, sessions)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
-        new Date().toISOString(), range ? 'range' : 'merge', JSON.stringify(request.demo ? [...files, 'demo'] : files),
+        new Date().toISOString(), range ? 'range' : 'merge', sources,
         range ? dayToIsoDate(range.from) : null, range ? dayToIsoDate(range.to) : null,
         result.rows, result.imported, result.duplicates, result.rejected, result.out_of_range, result.days, result.sessions,
       ).lastInsertRowid;
     if (range) {
       cache.db
         .prepare('INSERT INTO fetched_ranges (import_id, source, from_date, to_date, time_zone) VALUES (?, ?, ?, ?, ?)')
-        .run(importId, JSON.stringify(files), dayToIsoDate(range.from), dayToIsoDate(range.to), definition.timeZone);
+        .run(importId, sources, dayToIsoDate(range.from), dayToIsoDate(range.to), definition.timeZone);
     }
     return result;
   });
