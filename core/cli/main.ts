@@ -1,16 +1,19 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SessionCache } from '../cache/session-cache.ts';
-import { defaultDefinition, definitionsEqual, type SessionDefinition } from '../definition.ts';
+import { defaultDefinition, definitionsEqual } from '../definition.ts';
 import { exportEvents } from '../export/export-events.ts';
 import { exportSessions } from '../export/export-sessions.ts';
-import { applyDefinition, importFiles, type ImportSummary } from '../import-files.ts';
+import { applyDefinition, importFiles } from '../import-files.ts';
 import { previewMetrics, storedMetrics, type MetricsReport } from '../metrics/session-metrics.ts';
 import { EventTimeline } from '../sessionize/event-timeline.ts';
 import { GapIndex } from '../sessionize/threshold-sweep.ts';
 import { DEMO_DEFAULTS } from '../sources/demo-generator.ts';
 import { formatDurationMs, parseDurationMs } from '../time/duration.ts';
 import { isUserError, UserError } from '../util/user-error.ts';
+import { openForReading, withCreatedCache } from './cache-access.ts';
+import { printImportSummary } from './import-summary.ts';
+import { registerFetchCommand } from './fetch-command.ts';
 import { addDefinitionOptions, definitionWithFlags, type DefinitionFlags } from './definition-options.ts';
 import { importProgressBar } from './progress.ts';
 
@@ -24,22 +27,6 @@ function integer(value: string): number {
   const n = Number(value);
   if (!Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number');
   return n;
-}
-
-function printImportSummary(summary: ImportSummary, json: boolean): void {
-  const { rejections, ...counts } = summary;
-  if (json) {
-    process.stdout.write(`${JSON.stringify(counts)}\n`);
-    return;
-  }
-  const lines = [
-    `imported ${counts.imported} events (${counts.duplicates} duplicates, ${counts.rejected} rejected, ${counts.out_of_range} out of range)`,
-    `${counts.days} local dates touched; the cache holds ${counts.events} events in ${counts.sessions} sessions`,
-  ];
-  if (counts.definition_changed) lines.push('the definition changed: the whole cache was re-sessionized');
-  for (const r of rejections.slice(0, 5)) lines.push(`rejected ${r.file}:${r.line}: ${r.reason}`);
-  if (rejections.length > 5) lines.push(`… and ${counts.rejected - 5} more rejected rows (write them all with --rejects FILE)`);
-  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 function printMetrics(report: MetricsReport, json: boolean): void {
@@ -64,40 +51,9 @@ function printMetrics(report: MetricsReport, json: boolean): void {
   process.stdout.write(`${title}\n${line(header)}\n${rows.map(line).join('\n')}\n`);
 }
 
-/**
- * Opens (or creates) a cache for a writing command; when the command fails on a cache it
- * created, the new file is removed, so a failed first import leaves nothing behind.
- */
-async function withCreatedCache(path: string, definition: SessionDefinition, work: (cache: SessionCache) => Promise<void>): Promise<void> {
-  const created = !existsSync(path);
-  const cache = SessionCache.open(path, { create: true, definition });
-  try {
-    await work(cache);
-  } catch (error) {
-    cache.close();
-    if (created) for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
-    throw error;
-  } finally {
-    cache.close();
-  }
-}
-
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
-}
-
-/**
- * Opens a cache to read it. A read-write connection is tried first: on close it folds the
- * write-ahead log back and removes the -wal and -shm files, which a read-only one cannot.
- */
-function openForReading(path: string): SessionCache {
-  try {
-    return SessionCache.open(path);
-  } catch (error) {
-    if (!existsSync(path)) throw error;
-    return SessionCache.open(path, { readonly: true });
-  }
 }
 
 export function buildProgram(): Command {
@@ -136,14 +92,7 @@ export function buildProgram(): Command {
     });
   });
 
-  program
-    .command('fetch')
-    .description('fetch an event range from a warehouse into the cache')
-    .argument('<source>', 'bigquery')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UserError("'fetch bigquery' is not available in this version yet");
-    });
+  registerFetchCommand(program);
 
   addDefinitionOptions(
     program

@@ -1,10 +1,8 @@
 import { createInterface } from 'node:readline';
 import { mixpanelSources } from '../definition.ts';
 import type { BatchBuilder } from './batch-builder.ts';
-import { scalarText } from './batch-builder.ts';
+import { readMixpanelProperties } from './mixpanel-properties.ts';
 import { describeStreamError, openTextStream, type ByteProgress } from './input-stream.ts';
-
-const CORE_PROPERTIES = ['time', 'distinct_id', '$insert_id'];
 
 /**
  * Streams a Mixpanel export: one `{"event": NAME, "properties": {"time", "distinct_id",
@@ -52,22 +50,8 @@ export async function readNdjson(path: string, builder: BatchBuilder, onProgress
       const user = properties.distinct_id ?? properties.user_id;
       const time = properties.time;
       const insertId = properties.$insert_id ?? properties.insert_id;
-      for (let a = 0; a < sources.length; a++) {
-        let value: string | null = null;
-        for (const source of sources[a]) {
-          value = scalarText(properties[source]);
-          if (value !== null) break;
-        }
-        attrValues[a] = value;
-      }
-      const rest: Record<string, unknown> = {};
-      let hasRest = false;
-      for (const key in properties) {
-        if (CORE_PROPERTIES.includes(key)) continue;
-        rest[key] = properties[key];
-        hasRest = true;
-      }
-      builder.accept(path, lineNumber, user, time, insertId, record.event, attrValues, hasRest ? JSON.stringify(rest) : null, () => text);
+      const rest = readMixpanelProperties(properties, sources, attrValues);
+      builder.accept(path, lineNumber, user, time, insertId, record.event, attrValues, rest, () => text);
     }
   } catch (error) {
     throw failure ?? describeStreamError(path, error);

@@ -1,0 +1,34 @@
+import { existsSync, rmSync } from 'node:fs';
+import { SessionCache } from '../cache/session-cache.ts';
+import type { SessionDefinition } from '../definition.ts';
+
+export /**
+ * Opens (or creates) a cache for a writing command; when the command fails on a cache it
+ * created, the new file is removed, so a failed first import leaves nothing behind.
+ */
+async function withCreatedCache(path: string, definition: SessionDefinition, work: (cache: SessionCache) => Promise<void>): Promise<void> {
+  const created = !existsSync(path);
+  const cache = SessionCache.open(path, { create: true, definition });
+  try {
+    await work(cache);
+  } catch (error) {
+    cache.close();
+    if (created) for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+    throw error;
+  } finally {
+    cache.close();
+  }
+}
+
+export /**
+ * Opens a cache to read it. A read-write connection is tried first: on close it folds the
+ * write-ahead log back and removes the -wal and -shm files, which a read-only one cannot.
+ */
+function openForReading(path: string): SessionCache {
+  try {
+    return SessionCache.open(path);
+  } catch (error) {
+    if (!existsSync(path)) throw error;
+    return SessionCache.open(path, { readonly: true });
+  }
+}
