@@ -136,7 +136,8 @@ export async function fetchIntoCache(cache: SessionCache, request: FetchRequest)
     sources: [source],
     onWriting: () => progress({ phase: 'writing', rows: 0, totalRows: 0, bytes: bytesProcessed, totalBytes: bytesProcessed }),
     read: async (builder) => {
-      bytesProcessed = await readQueryResults(client, request, query, builder, source, definition, (p) => progress(p));
+      const reader = rowReader(request.mapping, definition, builder, source);
+      bytesProcessed = (await runQuery(client, request, query, reader, progress, request.pageSize)) || estimate.bytes;
     },
   });
   const price = request.pricePerTiB ?? DEFAULT_PRICE_PER_TIB_USD;
@@ -163,16 +164,14 @@ function jobOptions(request: WarehouseRequest, query: ParameterizedQuery) {
 }
 
 /**
- * Runs the query as a job and reads every page into the builder. Returns the bytes the job
- * processed. Abort cancels the job on BigQuery's side too, so nothing keeps running (or billing).
+ * Runs the query as a job and hands every row of every page to `onRow`. Returns the bytes the
+ * job processed. Abort cancels the job on BigQuery's side too, so nothing keeps running (or billing).
  */
-export async function readQueryResults(
+export async function runQuery(
   client: BigQuery,
   request: WarehouseRequest,
   query: ParameterizedQuery,
-  builder: BatchBuilder,
-  source: string,
-  definition: SessionDefinition,
+  onRow: (row: Record<string, unknown>, ordinal: number) => void,
   onProgress: (progress: FetchProgress) => void,
   pageSize = 10_000,
 ): Promise<number> {
@@ -182,7 +181,7 @@ export async function readQueryResults(
   const fail = (error: unknown): never => {
     throw describeBigQueryError(error, context);
   };
-  signal?.throwIfAborted?.();
+  if (signal?.aborted) throw cancelledError();
   // A job id chosen here makes a retried insert idempotent: a second insert of the same id is
   // answered 409, and the job already running is used.
   const jobId = `session_explorer_${randomUUID().replace(/-/g, '')}`;
@@ -205,12 +204,12 @@ export async function readQueryResults(
   } catch (error) {
     return fail(error);
   }
-  const reader = rowReader(request.mapping, definition, builder, source);
   let cancelled = false;
   const cancelJob = () => {
     cancelled = true;
     job.cancel().catch(() => undefined);
   };
+  if (signal?.aborted) cancelJob();
   signal?.addEventListener('abort', cancelJob, { once: true });
   try {
     let pageToken: string | undefined;
@@ -231,7 +230,7 @@ export async function readQueryResults(
       if (meta?.jobComplete === false) continue;
       totalRows = Number(meta?.totalRows ?? totalRows);
       if (meta?.totalBytesProcessed !== undefined) totalBytes = Number(meta.totalBytesProcessed);
-      for (const row of page as Array<Record<string, unknown>>) reader(row, ++rows);
+      for (const row of page as Array<Record<string, unknown>>) onRow(row, ++rows);
       onProgress({
         phase: 'reading',
         rows,
