@@ -58,6 +58,8 @@ export function describeBigQueryError(error: unknown, context: { table: string; 
   }
   const reason = errorReason(error);
   const status = errorStatus(error);
+  // A cancelled job reports `stopped` with status 400; it is not a bad query.
+  if (reason === 'stopped') return new UserError('the BigQuery job was cancelled');
   if (reason === 'bytesBilledLimitExceeded') {
     return new UserError(`BigQuery refused the query: it would bill more bytes than --max-bytes allows (${message})`);
   }
@@ -70,7 +72,6 @@ export function describeBigQueryError(error: unknown, context: { table: string; 
   if (reason === 'invalidQuery' || reason === 'invalid' || status === 400) {
     return new UserError(`BigQuery rejected the query (check the column mapping): ${message}`);
   }
-  if (reason === 'stopped') return new UserError('the BigQuery job was cancelled; the cache is unchanged');
   const code = (error as { code?: unknown })?.code;
   if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
     return new UserError(`cannot reach BigQuery${context.endpoint ? ` at ${context.endpoint}` : ''} (${code})`);

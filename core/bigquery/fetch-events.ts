@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { BigQuery, Job } from '@google-cloud/bigquery';
+import { BigQuery, type Job } from '@google-cloud/bigquery';
 import type { SessionCache } from '../cache/session-cache.ts';
 import { mixpanelSources, type SessionDefinition } from '../definition.ts';
 import { importEvents, type ImportSummary } from '../import-files.ts';
@@ -155,12 +155,27 @@ function contextOf(request: WarehouseRequest): { table: string; endpoint?: strin
 function jobOptions(request: WarehouseRequest, query: ParameterizedQuery) {
   return {
     query: query.sql,
-    params: query.params,
+    params: clientParams(query),
     types: query.types,
     useLegacySql: false,
     ...(request.connection.location !== undefined ? { location: request.connection.location } : {}),
     labels: { client: 'session-explorer' },
   };
+}
+
+/**
+ * The parameters as the client must receive them: it sends a TIMESTAMP or DATE parameter given
+ * as a plain string with no value at all (BigQuery then reads NULL), so those travel wrapped.
+ */
+function clientParams(query: ParameterizedQuery): Record<string, unknown> {
+  const params: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(query.params)) {
+    const type = query.types[name];
+    if (type === 'TIMESTAMP' && typeof value === 'string') params[name] = BigQuery.timestamp(value);
+    else if (type === 'DATE' && typeof value === 'string') params[name] = BigQuery.date(value);
+    else params[name] = value;
+  }
+  return params;
 }
 
 /**
@@ -220,7 +235,7 @@ export async function runQuery(
     for (;;) {
       if (cancelled) throw cancelledError();
       const [page, next, response] = await withRetry(
-        () => job.getQueryResults({ maxResults: pageSize, autoPaginate: false, timeoutMs: 10_000, ...(pageToken ? { pageToken } : {}) }),
+        () => job.getQueryResults({ maxResults: pageSize, autoPaginate: false, ...(pageToken ? { pageToken } : {}) }),
         isTransient,
         policy,
         signal,

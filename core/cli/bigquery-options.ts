@@ -7,8 +7,21 @@ import { parseTableId } from '../bigquery/table-id.ts';
 import { parseByteSize } from '../util/byte-size.ts';
 import { UserError } from '../util/user-error.ts';
 
-export interface WarehouseFlags {
+/** The flags of addTableOptions. */
+export interface TableFlags {
   table: string;
+  layout: string;
+  userColumn?: string;
+  timeColumn?: string;
+  eventColumn?: string;
+  insertIdColumn?: string;
+  propertiesColumn?: string;
+}
+
+/** The flags of addWarehouseOptions. */
+export interface WarehouseFlags extends TableFlags {
+  partitionColumn?: string;
+  partitionType: string;
   from: string;
   to: string;
   project?: string;
@@ -17,39 +30,50 @@ export interface WarehouseFlags {
   apiEndpoint?: string;
   maxBytes?: string;
   pricePerTib?: string;
-  layout: string;
-  userColumn?: string;
-  timeColumn?: string;
-  eventColumn?: string;
-  insertIdColumn?: string;
-  propertiesColumn?: string;
-  partitionColumn?: string;
-  partitionType: string;
 }
 
-/** The options every BigQuery command shares: connection, range, guard and column mapping. */
-export function addWarehouseOptions(command: Command): Command {
-  return command
-    .requiredOption('--table <project.dataset.table>', 'table or view holding the events')
-    .requiredOption('--from <date>', 'first local date (YYYY-MM-DD) in the definition\'s zone')
-    .requiredOption('--to <date>', 'last local date')
-    .option('--project <id>', 'project that runs and pays for the query (default: the table\'s)')
-    .option('--location <location>', 'dataset location, e.g. US, EU, asia-northeast3')
-    .option('--key-file <file>', 'service-account key (JSON); default: Application Default Credentials')
-    .option('--api-endpoint <url>', 'another BigQuery endpoint (an emulator); no authentication is sent to it')
-    .option('--max-bytes <size>', `refuse queries that would process more (maximumBytesBilled), e.g. 50GB (default ${DEFAULT_MAX_BYTES / 1024 ** 3} GiB)`)
-    .option('--price-per-tib <usd>', `on-demand price used for the cost estimate (default ${DEFAULT_PRICE_PER_TIB_USD})`)
+function optionMaybeRequired(command: Command, required: boolean, flags: string, help: string): Command {
+  return required ? command.requiredOption(flags, help) : command.option(flags, help);
+}
+
+/** Where the events are: the table and its column layout. */
+export function addTableOptions(command: Command, required: boolean): Command {
+  return optionMaybeRequired(command, required, '--table <project.dataset.table>', 'table or view holding the events')
     .addOption(new Option('--layout <layout>', 'column layout of the table').choices(['mixpanel', 'flat']).default('mixpanel'))
     .option('--user-column <name>', 'user id column (mixpanel: distinct_id, flat: user_id)')
     .option('--time-column <name>', 'TIMESTAMP column (default time)')
     .option('--event-column <name>', 'event name column (mixpanel: event_name, flat: event)')
     .option('--insert-id-column <name>', "insert id column (default insert_id; 'none' when the table has none)")
-    .option('--properties-column <name>', 'JSON properties column of the mixpanel layout (default properties)')
-    .option('--partition-column <name>', 'partition column to prune on (e.g. date or _PARTITIONTIME)')
-    .addOption(new Option('--partition-type <type>', 'type of the partition column').choices(['DATE', 'TIMESTAMP']).default('DATE'));
+    .option('--properties-column <name>', 'JSON properties column of the mixpanel layout (default properties)');
 }
 
-export function mappingFromFlags(flags: WarehouseFlags): ColumnMapping {
+/**
+ * The options of a command that queries BigQuery: table and mapping, the range of local dates,
+ * connection, and the bytes guard. `required` false leaves --table, --from and --to optional
+ * (for a command that queries only when asked to; see requireWarehouseFlags).
+ */
+export function addWarehouseOptions(command: Command, required = true): Command {
+  addTableOptions(command, required)
+    .option('--partition-column <name>', 'partition column to prune on (e.g. date or _PARTITIONTIME)')
+    .addOption(new Option('--partition-type <type>', 'type of the partition column').choices(['DATE', 'TIMESTAMP']).default('DATE'));
+  optionMaybeRequired(command, required, '--from <date>', "first local date (YYYY-MM-DD) in the definition's zone");
+  return optionMaybeRequired(command, required, '--to <date>', 'last local date')
+    .option('--project <id>', "project that runs and pays for the query (default: the table's)")
+    .option('--location <location>', 'dataset location, e.g. US, EU, asia-northeast3')
+    .option('--key-file <file>', 'service-account key (JSON); default: Application Default Credentials')
+    .option('--api-endpoint <url>', 'another BigQuery endpoint (an emulator); no authentication is sent to it')
+    .option('--max-bytes <size>', `refuse queries that would process more (maximumBytesBilled), e.g. 50GB (default ${DEFAULT_MAX_BYTES / 1024 ** 3} GiB)`)
+    .option('--price-per-tib <usd>', `on-demand price used for the cost estimate (default ${DEFAULT_PRICE_PER_TIB_USD})`);
+}
+
+/** For commands whose warehouse options are optional: the ones a query cannot do without. */
+export function requireWarehouseFlags(flags: Partial<WarehouseFlags>, why: string): WarehouseFlags {
+  const missing = (['table', 'from', 'to'] as const).filter((name) => flags[name] === undefined).map((name) => `--${name}`);
+  if (missing.length > 0) throw new UserError(`${why} needs ${missing.join(', ')}`);
+  return flags as WarehouseFlags;
+}
+
+export function mappingFromFlags(flags: TableFlags): ColumnMapping {
   const mapping = presetMapping(flags.layout);
   if (flags.userColumn !== undefined) mapping.user = flags.userColumn;
   if (flags.timeColumn !== undefined) mapping.time = flags.timeColumn;

@@ -11,7 +11,7 @@ import { printImportSummary } from './import-summary.ts';
 
 type FetchFlags = WarehouseFlags & DefinitionFlags & { db: string; dryRun?: boolean; rejects?: string; json?: boolean };
 
-function estimateLine(estimate: FetchEstimate): string {
+export function estimateLine(estimate: FetchEstimate): string {
   return `BigQuery will process ${formatBytes(estimate.bytes)} (estimated on-demand cost $${estimate.estimated_cost_usd.toFixed(4)}; --max-bytes ${formatBytes(estimate.max_bytes)})`;
 }
 

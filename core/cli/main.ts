@@ -2,18 +2,16 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SessionCache } from '../cache/session-cache.ts';
 import { defaultDefinition, definitionsEqual } from '../definition.ts';
-import { exportEvents } from '../export/export-events.ts';
-import { exportSessions } from '../export/export-sessions.ts';
 import { applyDefinition, importFiles } from '../import-files.ts';
 import { previewMetrics, storedMetrics, type MetricsReport } from '../metrics/session-metrics.ts';
-import { EventTimeline } from '../sessionize/event-timeline.ts';
-import { GapIndex } from '../sessionize/threshold-sweep.ts';
 import { DEMO_DEFAULTS } from '../sources/demo-generator.ts';
 import { formatDurationMs, parseDurationMs } from '../time/duration.ts';
 import { isUserError, UserError } from '../util/user-error.ts';
 import { openForReading, withCreatedCache } from './cache-access.ts';
 import { printImportSummary } from './import-summary.ts';
+import { registerExportCommand } from './export-command.ts';
 import { registerFetchCommand } from './fetch-command.ts';
+import { registerSweepCommand } from './sweep-command.ts';
 import { addDefinitionOptions, definitionWithFlags, type DefinitionFlags } from './definition-options.ts';
 import { importProgressBar } from './progress.ts';
 
@@ -114,22 +112,7 @@ export function buildProgram(): Command {
     }
   });
 
-  program
-    .command('export')
-    .description('export sessions or events (the journey table) as CSV')
-    .argument('<what>', 'sessions or events')
-    .requiredOption('--db <cache>', 'cache file')
-    .requiredOption('--out <file>', 'CSV file to write')
-    .action((what: string, options: { db: string; out: string }) => {
-      if (what !== 'sessions' && what !== 'events') throw new UserError(`export what? use 'sessions' or 'events', not '${what}'`);
-      const cache = openForReading(options.db);
-      try {
-        const rows = what === 'sessions' ? exportSessions(cache, options.out) : exportEvents(cache, options.out);
-        process.stderr.write(`wrote ${rows} ${what} to ${options.out}\n`);
-      } finally {
-        cache.close();
-      }
-    });
+  registerExportCommand(program);
 
   program
     .command('metrics')
@@ -148,30 +131,7 @@ export function buildProgram(): Command {
       }
     });
 
-  program
-    .command('sweep')
-    .description('session count and mean duration at each of several thresholds')
-    .requiredOption('--db <cache>', 'cache file')
-    .requiredOption('--thresholds <list>', 'thresholds: DUR,DUR,...')
-    .option('--json', 'print JSON')
-    .action((options: { db: string; thresholds: string; json?: boolean }) => {
-      const thresholds = options.thresholds.split(',').filter((t) => t.trim() !== '').map(parseDurationMs);
-      if (thresholds.length === 0) throw new UserError('--thresholds needs at least one duration');
-      const cache = openForReading(options.db);
-      try {
-        const points = new GapIndex(EventTimeline.load(cache)).sweep(thresholds);
-        if (options.json) {
-          process.stdout.write(`${JSON.stringify({ time_zone: cache.definition.timeZone, thresholds: points }, null, 2)}\n`);
-        } else {
-          const lines = points.map(
-            (p) => `${formatDurationMs(p.threshold_secs * 1000).padStart(8)}  ${String(p.sessions).padStart(10)} sessions  mean ${p.mean_duration_secs.toFixed(1)} s`,
-          );
-          process.stdout.write(`${lines.join('\n')}\n`);
-        }
-      } finally {
-        cache.close();
-      }
-    });
+  registerSweepCommand(program);
 
   addDefinitionOptions(
     program
