@@ -163,7 +163,9 @@ describe('sweep --bigquery on the command line', () => {
     assert.ok(local.thresholds.length === 5 && local.thresholds[0].sessions > 0);
     assert.deepEqual(result.thresholds, local.thresholds);
     assert.equal(result.time_zone, local.time_zone);
-    assert.match(pushed.stderr, /BigQuery will process 117\.7 MiB \(estimated on-demand cost \$0\.0007/);
+    assert.equal(pushed.stderr, '');
+    assert.equal(result.bytes_processed, 123_456_789);
+    assert.equal(result.estimated_cost_usd, 0.0007);
     // Statistics, not events, leave the warehouse.
     assert.equal(fake.queries.filter((q) => !q.dryRun).length, 1);
   });
@@ -178,7 +180,7 @@ describe('sweep --bigquery on the command line', () => {
   test('--dry-run reports bytes and cost and runs no query', async () => {
     const before = fake.queries.filter((q) => !q.dryRun).length;
     const r = await cliOk(['sweep', '--bigquery', '--db', db, '--thresholds', '30m', '--dry-run', ...warehouseArgs()], { env });
-    assert.match(r.stdout, /BigQuery will process 117\.7 MiB/);
+    assert.match(r.stdout, /BigQuery will process 117\.7 MiB \(estimated on-demand cost \$0\.0007/);
     assert.match(r.stdout, /nothing queried/);
     assert.equal(fake.queries.filter((q) => !q.dryRun).length, before);
   });

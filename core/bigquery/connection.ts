@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { BigQuery } from '@google-cloud/bigquery';
+import { BigQuery, type BigQueryOptions } from '@google-cloud/bigquery';
 import { UserError } from '../util/user-error.ts';
 
 /** How to reach BigQuery. Credentials are never stored in the cache or printed. */
@@ -41,17 +41,23 @@ export function checkKeyFile(path: string): void {
   }
 }
 
+/** An auth client that adds no credentials to a request (google-auth-library only asks it for headers). */
+const NO_AUTHENTICATION = { getRequestHeaders: async () => new Headers() } as unknown as BigQueryOptions['authClient'];
+
 /**
  * The official client, configured so that this module owns retries (with backoff, and only for
  * errors that are safe to retry) rather than the client retrying job inserts on its own.
  */
 export function createClient(settings: ConnectionSettings): BigQuery {
   if (settings.keyFile !== undefined) checkKeyFile(settings.keyFile);
+  // The client authenticates to any endpoint; an emulator must get no token (neither from the key
+  // file nor from Application Default Credentials), so its requests go without authentication.
+  const endpoint = settings.apiEndpoint === undefined ? {} : { apiEndpoint: settings.apiEndpoint, authClient: NO_AUTHENTICATION };
   return new BigQuery({
     projectId: settings.projectId,
     ...(settings.location !== undefined ? { location: settings.location } : {}),
     ...(settings.keyFile !== undefined ? { keyFilename: settings.keyFile } : {}),
-    ...(settings.apiEndpoint !== undefined ? { apiEndpoint: settings.apiEndpoint } : {}),
+    ...endpoint,
     autoRetry: false,
     userAgent: 'session-explorer',
   });

@@ -90,7 +90,7 @@ export async function estimateQuery(client: BigQuery, request: WarehouseRequest,
   const price = request.pricePerTiB ?? DEFAULT_PRICE_PER_TIB_USD;
   return {
     bytes,
-    estimated_cost_usd: Math.round((bytes / TIB) * price * 10_000) / 10_000,
+    estimated_cost_usd: onDemandCostUsd(bytes, price),
     max_bytes: request.maxBytes,
     table: tableText(request.table),
     sql: query.sql,
@@ -137,14 +137,20 @@ export async function fetchIntoCache(cache: SessionCache, request: FetchRequest)
     onWriting: () => progress({ phase: 'writing', rows: 0, totalRows: 0, bytes: bytesProcessed, totalBytes: bytesProcessed }),
     read: async (builder) => {
       const reader = rowReader(request.mapping, definition, builder, source);
-      bytesProcessed = (await runQuery(client, request, query, reader, progress, request.pageSize)) || estimate.bytes;
+      const processed = await runQuery(client, request, query, {
+        onRow: reader,
+        onProgress: progress,
+        pageSize: request.pageSize,
+        cancelledMessage: 'fetch cancelled: the BigQuery job was cancelled and the cache is unchanged',
+      });
+      bytesProcessed = processed || estimate.bytes;
     },
   });
   const price = request.pricePerTiB ?? DEFAULT_PRICE_PER_TIB_USD;
   return {
     ...summary,
     bytes_processed: bytesProcessed,
-    estimated_cost_usd: Math.round((bytesProcessed / TIB) * price * 10_000) / 10_000,
+    estimated_cost_usd: onDemandCostUsd(bytesProcessed, price),
   };
 }
 
@@ -178,18 +184,27 @@ function clientParams(query: ParameterizedQuery): Record<string, unknown> {
   return params;
 }
 
+/** What runQuery does with the result. */
+export interface QueryReading {
+  onRow: (row: Record<string, unknown>, ordinal: number) => void;
+  onProgress: (progress: FetchProgress) => void;
+  pageSize?: number;
+  /** The one-line message of a cancel, which says what was left as it was. */
+  cancelledMessage: string;
+}
+
+/** What `bytes` cost on demand at `pricePerTiB`, rounded to 1/100 cent. */
+export function onDemandCostUsd(bytes: number, pricePerTiB: number): number {
+  return Math.round((bytes / TIB) * pricePerTiB * 10_000) / 10_000;
+}
+
 /**
  * Runs the query as a job and hands every row of every page to `onRow`. Returns the bytes the
  * job processed. Abort cancels the job on BigQuery's side too, so nothing keeps running (or billing).
  */
-export async function runQuery(
-  client: BigQuery,
-  request: WarehouseRequest,
-  query: ParameterizedQuery,
-  onRow: (row: Record<string, unknown>, ordinal: number) => void,
-  onProgress: (progress: FetchProgress) => void,
-  pageSize = 10_000,
-): Promise<number> {
+export async function runQuery(client: BigQuery, request: WarehouseRequest, query: ParameterizedQuery, reading: QueryReading): Promise<number> {
+  const { onRow, onProgress, pageSize = 10_000 } = reading;
+  const cancelledError = () => new UserError(reading.cancelledMessage);
   const context = contextOf(request);
   const policy = request.retry ?? DEFAULT_RETRY;
   const signal = request.signal;
@@ -262,9 +277,6 @@ export async function runQuery(
   }
 }
 
-function cancelledError(): UserError {
-  return new UserError('fetch cancelled: the BigQuery job was cancelled and the cache is unchanged');
-}
 
 /** Feeds one result row to the builder the way a file row of the same layout would be. */
 function rowReader(mapping: ColumnMapping, definition: SessionDefinition, builder: BatchBuilder, source: string) {

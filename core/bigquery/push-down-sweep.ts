@@ -5,7 +5,7 @@ import { gapStatisticsFromRows, type GapStatisticsRow } from '../sweep/gap-stati
 import { sweepByDate, sweepFromStatistics } from '../sweep/statistics-sweep.ts';
 import { createClient } from './connection.ts';
 import {
-  checkWithinGuard, estimateQuery, runQuery, selectionOf, type FetchEstimate, type FetchProgress, type WarehouseRequest,
+  checkWithinGuard, DEFAULT_PRICE_PER_TIB_USD, estimateQuery, onDemandCostUsd, runQuery, selectionOf, type FetchEstimate, type FetchProgress, type WarehouseRequest,
 } from './fetch-events.ts';
 import { gapStatisticsQuery } from './gap-statistics-query.ts';
 
@@ -51,17 +51,14 @@ export async function pushDownSweep(request: PushDownSweepRequest): Promise<Push
   request.onEstimate?.(estimate);
   checkWithinGuard(estimate);
   const rows: GapStatisticsRow[] = [];
-  const processed = await runQuery(
-    client,
-    request,
-    query,
-    (row) => void rows.push(row as unknown as GapStatisticsRow),
-    (progress) => request.onProgress?.(progress),
-    STATISTICS_PAGE_ROWS,
-  );
+  const processed = await runQuery(client, request, query, {
+    onRow: (row) => void rows.push(row as unknown as GapStatisticsRow),
+    onProgress: (progress) => request.onProgress?.(progress),
+    pageSize: STATISTICS_PAGE_ROWS,
+    cancelledMessage: 'sweep cancelled: the BigQuery job was cancelled',
+  });
   const statistics = gapStatisticsFromRows(rows);
   const bytes = processed || estimate.bytes;
-  const perTiB = estimate.bytes > 0 ? estimate.estimated_cost_usd / estimate.bytes : 0;
   return {
     time_zone: request.definition.timeZone,
     source: `bigquery:${estimate.table}`,
@@ -69,7 +66,7 @@ export async function pushDownSweep(request: PushDownSweepRequest): Promise<Push
     to: request.to,
     user_days: statistics.dates.reduce((sum, date) => sum + date.user_days, 0),
     bytes_processed: bytes,
-    estimated_cost_usd: Math.round(bytes * perTiB * 10_000) / 10_000,
+    estimated_cost_usd: onDemandCostUsd(bytes, request.pricePerTiB ?? DEFAULT_PRICE_PER_TIB_USD),
     thresholds: sweepFromStatistics(statistics, request.thresholdsMs),
     ...(request.byDate ? { dates: sweepByDate(statistics, request.thresholdsMs) } : {}),
     note: DURATION_NOTE,

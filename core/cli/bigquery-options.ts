@@ -117,7 +117,8 @@ export function warehouseRequestFrom(flags: WarehouseFlags, signal?: AbortSignal
 export function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   const onInterrupt = () => {
-    process.stderr.write('cancelling…\n');
+    // Only a person at a terminal needs telling; a script's stderr keeps to the one-line reason.
+    if (process.stderr.isTTY) process.stderr.write('cancelling…\n');
     controller.abort();
   };
   process.once('SIGINT', onInterrupt);

@@ -15,6 +15,15 @@ export function estimateLine(estimate: FetchEstimate): string {
   return `BigQuery will process ${formatBytes(estimate.bytes)} (estimated on-demand cost $${estimate.estimated_cost_usd.toFixed(4)}; --max-bytes ${formatBytes(estimate.max_bytes)})`;
 }
 
+/**
+ * The estimate before a query runs. It belongs to the report on stdout (a JSON report carries
+ * bytes and cost itself): stderr holds nothing but a failure's one-line reason (SPEC §3).
+ */
+export function reportEstimate(estimate: FetchEstimate, json: boolean): void {
+  if (!json) process.stdout.write(`${estimateLine(estimate)}\n`);
+  else if (process.stderr.isTTY) process.stderr.write(`${estimateLine(estimate)}\n`);
+}
+
 /** `fetch bigquery`: a dry run, then the range's events into the cache (SPEC §3). */
 export function registerFetchCommand(program: Command): void {
   const fetch = program.command('fetch').description('fetch an event range from a warehouse into the cache');
@@ -52,7 +61,7 @@ export function registerFetchCommand(program: Command): void {
             ...request,
             definition: definitionWithFlags(cache.definition, flags),
             rejectsPath: flags.rejects,
-            onEstimate: (estimate) => process.stderr.write(`${estimateLine(estimate)}\n`),
+            onEstimate: (estimate) => reportEstimate(estimate, flags.json === true),
             onProgress: progress.update,
           });
           progress.stop();

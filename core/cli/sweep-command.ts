@@ -9,7 +9,7 @@ import { formatDurationMs, parseDurationMs } from '../time/duration.ts';
 import { UserError } from '../util/user-error.ts';
 import { addWarehouseOptions, interruptSignal, requireWarehouseFlags, warehouseRequestFrom, type WarehouseFlags } from './bigquery-options.ts';
 import { openForReading } from './cache-access.ts';
-import { estimateLine } from './fetch-command.ts';
+import { estimateLine, reportEstimate } from './fetch-command.ts';
 
 interface SweepFlags extends Partial<WarehouseFlags> {
   db?: string;
@@ -78,7 +78,7 @@ async function warehouseSweep(flags: SweepFlags, thresholds: number[]): Promise<
       definition,
       thresholdsMs: thresholds,
       byDate: flags.byDate === true,
-      onEstimate: (estimate) => process.stderr.write(`${estimateLine(estimate)}\n`),
+      onEstimate: (estimate) => reportEstimate(estimate, flags.json === true),
     });
     printSweep(result, flags.json === true);
   } finally {
