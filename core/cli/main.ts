@@ -11,6 +11,7 @@ import { openForReading, withCreatedCache } from './cache-access.ts';
 import { printImportSummary } from './import-summary.ts';
 import { registerExportCommand } from './export-command.ts';
 import { registerFetchCommand } from './fetch-command.ts';
+import { registerServeCommand } from './serve-command.ts';
 import { registerSweepCommand } from './sweep-command.ts';
 import { addDefinitionOptions, definitionWithFlags, type DefinitionFlags } from './definition-options.ts';
 import { importProgressBar } from './progress.ts';
@@ -153,13 +154,7 @@ export function buildProgram(): Command {
     });
   });
 
-  program
-    .command('serve')
-    .description('serve the app in a browser (127.0.0.1 only)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new UserError("'serve' is not available in this version yet");
-    });
+  registerServeCommand(program);
 
   return program;
 }

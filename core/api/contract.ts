@@ -1,0 +1,237 @@
+/**
+ * The app API, declared once: every method the renderer may call, with its parameters and
+ * result, and the progress events it may receive. Both transports serve exactly this map —
+ * Electron IPC (electron/main.ts, electron/preload.ts) and HTTP in browser mode
+ * (core/server/) — and the renderer's client is typed by it. Types only, plus the method list:
+ * this file is imported by the renderer, so it must stay free of Node.
+ */
+export type SortDirection = 'asc' | 'desc';
+
+/** Columns of the Sessions view, as in the sessions CSV (SPEC §2); attributes by name. */
+export const SESSION_SORT_COLUMNS = [
+  'user_id', 'session_id', 'start_date', 'start_time', 'end_time', 'session_duration_secs', 'event_count', 'first_event', 'last_event',
+] as const;
+export type SessionSortColumn = (typeof SESSION_SORT_COLUMNS)[number];
+
+export interface SessionFilters {
+  /** Local start dates, inclusive, `YYYY-MM-DD`. */
+  from?: string;
+  to?: string;
+  /** A user id, or the beginning of one. */
+  user?: string;
+  /** Attribute name → exact value; `null` selects sessions whose value is null. */
+  attributes?: Record<string, string | null>;
+}
+
+export interface SessionQuery {
+  offset: number;
+  limit: number;
+  /** A column of SESSION_SORT_COLUMNS or an attribute's name; ties go by user_id, session_id. */
+  sort?: { column: string; direction: SortDirection };
+  filters?: SessionFilters;
+}
+
+/** One session, with the sessions CSV's fields (times ISO 8601 UTC, dates local). */
+export interface SessionRow {
+  user_id: string;
+  session_id: number;
+  start_date: string;
+  /** The same as start_date: sessions never cross local midnight (kept as the CSV has it). */
+  end_date: string;
+  start_time: string;
+  end_time: string;
+  session_duration_secs: number;
+  event_count: number;
+  first_event: string;
+  last_event: string;
+  attributes: Record<string, string | null>;
+}
+
+export interface SessionPage {
+  /** Sessions matching the filters (all pages). */
+  total: number;
+  offset: number;
+  rows: SessionRow[];
+}
+
+export interface SessionEvent {
+  time: string;
+  event: string;
+  insert_id: string;
+  /** Milliseconds since the session's previous event; null for the first. */
+  gap_ms: number | null;
+  attributes: Record<string, string | null>;
+  /** The event's other properties as stored, or null. */
+  properties: Record<string, unknown> | null;
+}
+
+export interface SessionDetail {
+  session: SessionRow;
+  events: SessionEvent[];
+}
+
+export interface DefinitionView {
+  threshold_ms: number;
+  time_zone: string;
+  attributes: Array<{ name: string; source: string | null }>;
+  excluded_events: string[];
+}
+
+export interface CacheSummary {
+  /** Where the cache is; `demo` when it is the generated demo data. */
+  path: string;
+  demo: boolean;
+  events: number;
+  users: number;
+  sessions: number;
+  /** Local dates of the first and last sessions, or null when empty. */
+  first_date: string | null;
+  last_date: string | null;
+  definition: DefinitionView;
+  /** Distinct values of each attribute (for filters), most frequent first, at most 200 each. */
+  attribute_values: Record<string, string[]>;
+}
+
+/** The import summary of `import --json`, the cache afterwards, and the first rejected rows. */
+export interface ImportResult {
+  imported: number;
+  duplicates: number;
+  rejected: number;
+  out_of_range: number;
+  days: number;
+  sessions: number;
+  summary: CacheSummary;
+  /** The first rejected rows (at most 200): where, why, and the row as read. */
+  rejections: Array<{ source: string; line: number; reason: string; row: string }>;
+}
+
+export interface ThresholdPreview {
+  threshold_ms: number;
+  sessions: number;
+  mean_duration_secs: number;
+}
+
+export interface SweepResult {
+  time_zone: string;
+  points: Array<{ threshold_secs: number; sessions: number; mean_duration_secs: number; total_duration_secs: number }>;
+}
+
+export interface DefinitionPatch {
+  threshold_ms?: number;
+  time_zone?: string;
+  excluded_events?: string[];
+}
+
+export interface MetricsDay {
+  start_date: string;
+  sessions: number;
+  users: number;
+  avg_session_time_per_user: number;
+  avg_first_session_secs: number | null;
+  mean_duration_secs: number;
+  median_duration_secs: number;
+  p90_duration_secs: number;
+  bounce_share: number;
+}
+
+export interface MetricsResult {
+  threshold_secs: number;
+  time_zone: string;
+  preview: boolean;
+  totals: Omit<MetricsDay, 'start_date'> & { events: number; days: number; user_days: number };
+  days: MetricsDay[];
+}
+
+/** Long work reports progress under a task id the caller chooses, and can be cancelled by it. */
+export interface TaskProgress {
+  taskId: string;
+  phase: 'reading' | 'writing' | 'exporting';
+  /** Work done and total in the phase's unit (bytes while reading, rows while exporting); total 0 when unknown. */
+  done: number;
+  total: number;
+  /** What is being worked on (a file name), if anything. */
+  item?: string;
+}
+
+/** Every method: `params` in, `result` out. */
+export interface ApiMethods {
+  /** The open cache, or null before one is open. */
+  summary: { params: Record<string, never>; result: CacheSummary | null };
+  openCache: { params: { path: string; create?: boolean }; result: CacheSummary };
+  openDemo: { params: { users?: number; days?: number; seed?: number }; result: CacheSummary };
+  importFiles: { params: { taskId: string; paths: string[]; range?: { from: string; to: string } | null }; result: ImportResult };
+  cancelTask: { params: { taskId: string }; result: { cancelled: boolean } };
+  listSessions: { params: SessionQuery; result: SessionPage };
+  sessionEvents: { params: { user_id: string; session_id: number }; result: SessionDetail };
+  searchUsers: { params: { query: string; limit?: number }; result: { users: string[] } };
+  metrics: { params: { threshold_ms?: number }; result: MetricsResult };
+  previewThreshold: { params: { threshold_ms: number }; result: ThresholdPreview };
+  sweep: { params: { thresholds_ms: number[] }; result: SweepResult };
+  applyDefinition: { params: DefinitionPatch; result: CacheSummary };
+  exportCsv: { params: { taskId: string; what: 'sessions' | 'events'; path: string }; result: { rows: number; path: string } };
+}
+
+export type ApiMethod = keyof ApiMethods;
+export type ApiParams<M extends ApiMethod> = ApiMethods[M]['params'];
+export type ApiResult<M extends ApiMethod> = ApiMethods[M]['result'];
+
+/** Events pushed to the renderer. */
+export interface ApiEvents {
+  progress: TaskProgress;
+}
+export type ApiEvent = keyof ApiEvents;
+
+/** Written as an object so that adding a method without listing it fails to compile. */
+const METHOD_SET: Record<ApiMethod, true> = {
+  summary: true,
+  openCache: true,
+  openDemo: true,
+  importFiles: true,
+  cancelTask: true,
+  listSessions: true,
+  sessionEvents: true,
+  searchUsers: true,
+  metrics: true,
+  previewThreshold: true,
+  sweep: true,
+  applyDefinition: true,
+  exportCsv: true,
+};
+
+/** The method names, for transports that register one handler per method. */
+export const API_METHODS = Object.keys(METHOD_SET) as ApiMethod[];
+export const API_EVENTS: ApiEvent[] = ['progress'];
+
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && Object.hasOwn(METHOD_SET, name);
+}
+
+/** A failure as it crosses a transport: a user error's one-line message, or an internal error. */
+export interface ApiErrorBody {
+  error: { message: string; user: boolean };
+}
+
+/** What a call returns over either transport: the result, or the failure. */
+export type ApiEnvelope<M extends ApiMethod> = { result: ApiResult<M> } | ApiErrorBody;
+
+/** The API as functions, the way the renderer calls it. */
+export type ApiFunctions = { [M in ApiMethod]: (params: ApiParams<M>) => Promise<ApiResult<M>> };
+
+/** IPC channel of a method (one `ipcMain.handle` each) and of the event stream. */
+export const ipcChannel = (method: ApiMethod): string => `api:${method}`;
+export const IPC_EVENT_CHANNEL = 'api-event';
+export const IPC_DIALOG_CHANNELS = { chooseImportFiles: 'dialog:chooseImportFiles', chooseSavePath: 'dialog:chooseSavePath' } as const;
+
+/**
+ * What electron/preload.ts exposes to the renderer as its global `sessionExplorer`: one function per
+ * API method (each answering an ApiEnvelope), the event stream, and the native dialogs the
+ * browser build replaces with a file input and a download.
+ */
+export interface DesktopBridge {
+  api: { [M in ApiMethod]: (params: ApiParams<M>) => Promise<ApiEnvelope<M>> };
+  onEvent<E extends ApiEvent>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
+  /** Paths of the event files chosen in an open dialog; empty when cancelled. */
+  chooseImportFiles(): Promise<string[]>;
+  /** A path chosen in a save dialog, or null when cancelled. */
+  chooseSavePath(defaultName: string): Promise<string | null>;
+}

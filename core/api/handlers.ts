@@ -1,0 +1,209 @@
+import { validateDefinition } from '../definition.ts';
+import { exportEvents } from '../export/export-events.ts';
+import { exportSessions } from '../export/export-sessions.ts';
+import { applyDefinition, importFiles } from '../import-files.ts';
+import { previewMetrics, storedMetrics } from '../metrics/session-metrics.ts';
+import { UserError } from '../util/user-error.ts';
+import type { ApiEvents, ApiMethod, ApiResult, SessionFilters, SessionQuery } from './contract.ts';
+import {
+  numberList, oneOf, optionalText, optionalWholeNumber, paramsObject, text, textList, wholeNumber,
+} from './param-checks.ts';
+import { sessionEvents } from './session-events.ts';
+import { searchUsers } from './user-search.ts';
+import type { Workspace } from './workspace.ts';
+
+/** Rejected rows sent to the renderer; the rest are counted (a rejects file holds them all). */
+const MAX_REJECTIONS_SHOWN = 200;
+/** The slider's range (issue: 1 minute to 4 hours) with room on both sides for typed values. */
+const MAX_THRESHOLD_MS = 7 * 24 * 3_600_000;
+
+export type Emit = <E extends keyof ApiEvents>(event: E, payload: ApiEvents[E]) => void;
+
+/** One function per method; parameters come unchecked from a transport. */
+export type ApiHandlers = { [M in ApiMethod]: (params: unknown) => Promise<ApiResult<M>> };
+
+/**
+ * The app API's implementation over a workspace: what both transports serve. Long work
+ * reports progress through `emit` under the caller's task id.
+ */
+export function createApiHandlers(workspace: Workspace, emit: Emit): ApiHandlers {
+  const tasks = new Map<string, AbortController>();
+
+  async function asTask<T>(taskId: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    if (tasks.has(taskId)) throw new UserError(`task ${taskId} is already running`);
+    const controller = new AbortController();
+    tasks.set(taskId, controller);
+    try {
+      return await work(controller.signal);
+    } finally {
+      tasks.delete(taskId);
+    }
+  }
+
+  const summaryOrFail = () => workspace.summary()!;
+
+  return {
+    async summary() {
+      return workspace.summary();
+    },
+
+    async openCache(raw) {
+      const params = paramsObject(raw);
+      workspace.openCache(text(params, 'path'), params.create === true);
+      return summaryOrFail();
+    },
+
+    async openDemo(raw) {
+      const params = paramsObject(raw);
+      await workspace.openDemo({
+        ...defined('users', optionalWholeNumber(params, 'users', 1)),
+        ...defined('days', optionalWholeNumber(params, 'days', 1)),
+        ...defined('seed', optionalWholeNumber(params, 'seed')),
+      });
+      return summaryOrFail();
+    },
+
+    async importFiles(raw) {
+      const params = paramsObject(raw);
+      const taskId = text(params, 'taskId');
+      const paths = textList(params, 'paths');
+      if (paths.length === 0) throw new UserError('choose at least one file to import');
+      const range = params.range === undefined || params.range === null ? null : paramsObject(params.range);
+      const cache = workspace.cache;
+      return asTask(taskId, async () => {
+        const summary = await importFiles(cache, {
+          files: paths,
+          range: range === null ? null : { from: text(range, 'from'), to: text(range, 'to') },
+          onProgress: (p) =>
+            emit('progress', { taskId, phase: p.phase, done: p.bytesRead, total: p.totalBytes, ...(p.file ? { item: p.file } : {}) }),
+        });
+        workspace.changed();
+        return {
+          imported: summary.imported,
+          duplicates: summary.duplicates,
+          rejected: summary.rejected,
+          out_of_range: summary.out_of_range,
+          days: summary.days,
+          sessions: summary.sessions,
+          summary: summaryOrFail(),
+          rejections: summary.rejections.slice(0, MAX_REJECTIONS_SHOWN).map((r) => ({ source: r.file, line: r.line, reason: r.reason, row: r.row })),
+        };
+      });
+    },
+
+    async cancelTask(raw) {
+      const controller = tasks.get(text(paramsObject(raw), 'taskId'));
+      controller?.abort();
+      return { cancelled: controller !== undefined };
+    },
+
+    async listSessions(raw) {
+      const page = workspace.sessions.page(sessionQuery(paramsObject(raw)));
+      const params = paramsObject(raw);
+      return { total: page.total, offset: params.offset as number, rows: page.rows };
+    },
+
+    async sessionEvents(raw) {
+      const params = paramsObject(raw);
+      const userId = text(params, 'user_id');
+      const sessionId = wholeNumber(params, 'session_id', 1);
+      const cache = workspace.cache;
+      const row = workspace.sessions.find(userId, sessionId, (id) => cache.users.find(id));
+      if (row === -1) throw new UserError(`no session ${sessionId} of user '${userId}'`);
+      return { session: workspace.sessions.row(row), events: sessionEvents(cache, cache.users.find(userId)!, sessionId) };
+    },
+
+    async searchUsers(raw) {
+      const params = paramsObject(raw);
+      const limit = Math.min(optionalWholeNumber(params, 'limit', 1) ?? 20, 500);
+      return { users: searchUsers(workspace.cache, text(params, 'query'), limit) };
+    },
+
+    async metrics(raw) {
+      const threshold = optionalWholeNumber(paramsObject(raw), 'threshold_ms');
+      const cache = workspace.cache;
+      if (threshold === undefined || threshold === cache.definition.thresholdMs) return storedMetrics(cache);
+      return previewMetrics(cache, checkedThreshold(threshold), workspace.timeline);
+    },
+
+    async previewThreshold(raw) {
+      const threshold = checkedThreshold(wholeNumber(paramsObject(raw), 'threshold_ms'));
+      const [point] = workspace.gapIndex.sweep([threshold]);
+      return { threshold_ms: threshold, sessions: point.sessions, mean_duration_secs: point.mean_duration_secs };
+    },
+
+    async sweep(raw) {
+      const thresholds = numberList(paramsObject(raw), 'thresholds_ms').map(checkedThreshold);
+      if (thresholds.length > 10_000) throw new UserError('at most 10,000 thresholds at once');
+      return { time_zone: workspace.cache.definition.timeZone, points: workspace.gapIndex.sweep(thresholds) };
+    },
+
+    async applyDefinition(raw) {
+      const params = paramsObject(raw);
+      const cache = workspace.cache;
+      const stored = cache.definition;
+      const threshold = optionalWholeNumber(params, 'threshold_ms');
+      const definition = validateDefinition({
+        ...stored,
+        thresholdMs: threshold === undefined ? stored.thresholdMs : checkedThreshold(threshold),
+        timeZone: optionalText(params, 'time_zone') ?? stored.timeZone,
+        excludedEvents: params.excluded_events === undefined ? stored.excludedEvents : textList(params, 'excluded_events'),
+      });
+      applyDefinition(cache, definition);
+      workspace.changed();
+      return summaryOrFail();
+    },
+
+    async exportCsv(raw) {
+      const params = paramsObject(raw);
+      const taskId = text(params, 'taskId');
+      const what = oneOf(params, 'what', ['sessions', 'events'] as const);
+      const path = text(params, 'path');
+      const cache = workspace.cache;
+      return asTask(taskId, async () => {
+        emit('progress', { taskId, phase: 'exporting', done: 0, total: 0 });
+        const rows = what === 'sessions' ? exportSessions(cache, path) : exportEvents(cache, path);
+        emit('progress', { taskId, phase: 'exporting', done: rows, total: rows });
+        return { rows, path };
+      });
+    },
+  };
+}
+
+function defined<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
+
+function checkedThreshold(ms: number): number {
+  if (ms < 1 || ms > MAX_THRESHOLD_MS) throw new UserError('a threshold must be between 1 ms and 7 days');
+  return ms;
+}
+
+function sessionQuery(params: Record<string, unknown>): SessionQuery {
+  const query: SessionQuery = { offset: wholeNumber(params, 'offset'), limit: wholeNumber(params, 'limit', 1) };
+  if (params.sort !== undefined && params.sort !== null) {
+    const sort = paramsObject(params.sort);
+    query.sort = { column: text(sort, 'column'), direction: oneOf(sort, 'direction', ['asc', 'desc'] as const) };
+  }
+  if (params.filters !== undefined && params.filters !== null) {
+    const raw = paramsObject(params.filters);
+    const filters: SessionFilters = {};
+    const from = optionalText(raw, 'from');
+    const to = optionalText(raw, 'to');
+    const user = optionalText(raw, 'user');
+    if (from) filters.from = from;
+    if (to) filters.to = to;
+    if (user) filters.user = user;
+    if (raw.attributes !== undefined) {
+      const attributes: Record<string, string | null> = {};
+      for (const [name, value] of Object.entries(paramsObject(raw.attributes))) {
+        if (value !== null && typeof value !== 'string') throw new UserError(`filter ${name} must be text or null`);
+        attributes[name] = value;
+      }
+      filters.attributes = attributes;
+    }
+    query.filters = filters;
+  }
+  return query;
+}
+

@@ -1,0 +1,120 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { SessionCache } from '../cache/session-cache.ts';
+import { defaultDefinition } from '../definition.ts';
+import { importFiles } from '../import-files.ts';
+import { EventTimeline } from '../sessionize/event-timeline.ts';
+import { GapIndex } from '../sessionize/threshold-sweep.ts';
+import { DEMO_DEFAULTS, type DemoOptions } from '../sources/demo-generator.ts';
+import { dayToIsoDate } from '../time/calendar-day.ts';
+import { UserError } from '../util/user-error.ts';
+import type { CacheSummary } from './contract.ts';
+import { SessionTable } from './session-table.ts';
+
+export interface WorkspaceOptions {
+  /** Folder for generated demo caches (the user-data folder in Electron, a temporary one in browser mode). */
+  demoDir: string;
+}
+
+/**
+ * The cache the app has open, and what is derived from it in memory: the session table the
+ * Sessions view pages through, the event timeline and gap index the threshold tools scan.
+ * Derived state is built on first use and dropped whenever the cache changes.
+ */
+export class Workspace {
+  private readonly options: WorkspaceOptions;
+  private open: { cache: SessionCache; path: string; demo: boolean } | null = null;
+  private table: SessionTable | null = null;
+  private timelineCache: EventTimeline | null = null;
+  private gapIndexCache: GapIndex | null = null;
+
+  constructor(options: WorkspaceOptions) {
+    this.options = options;
+  }
+
+  get isOpen(): boolean {
+    return this.open !== null;
+  }
+
+  /** The open cache; a user error when none is. */
+  get cache(): SessionCache {
+    if (this.open === null) throw new UserError('no cache is open: open one, import files, or open the demo data');
+    return this.open.cache;
+  }
+
+  openCache(path: string, create = false): void {
+    const cache = SessionCache.open(path, { create, definition: defaultDefinition() });
+    this.replace({ cache, path, demo: false });
+  }
+
+  /** Opens the demo cache of these parameters, generating it the first time. */
+  async openDemo(options: Partial<DemoOptions> = {}): Promise<void> {
+    const demo = { ...DEMO_DEFAULTS, ...options };
+    mkdirSync(this.options.demoDir, { recursive: true });
+    const path = join(this.options.demoDir, `demo-u${demo.users}-d${demo.days}-s${demo.seed}.db`);
+    const fresh = !existsSync(path);
+    const cache = SessionCache.open(path, { create: true, definition: defaultDefinition() });
+    try {
+      if (fresh) await importFiles(cache, { files: [], demo });
+    } catch (error) {
+      cache.close();
+      throw error;
+    }
+    this.replace({ cache, path, demo: true });
+  }
+
+  /** After any write to the cache: what was derived from it is stale. */
+  changed(): void {
+    this.table = null;
+    this.timelineCache = null;
+    this.gapIndexCache = null;
+  }
+
+  get sessions(): SessionTable {
+    return (this.table ??= new SessionTable(this.cache));
+  }
+
+  get timeline(): EventTimeline {
+    return (this.timelineCache ??= EventTimeline.load(this.cache));
+  }
+
+  get gapIndex(): GapIndex {
+    return (this.gapIndexCache ??= new GapIndex(this.timeline));
+  }
+
+  summary(): CacheSummary | null {
+    if (this.open === null) return null;
+    const { cache, path, demo } = this.open;
+    const totals = cache.db
+      .prepare('SELECT count(*) AS sessions, count(DISTINCT user_key) AS users, min(start_day) AS first, max(start_day) AS last FROM sessions')
+      .get() as { sessions: number; users: number; first: number | null; last: number | null };
+    const events = cache.db.prepare('SELECT coalesce(sum(event_count), 0) FROM user_days').pluck().get() as number;
+    const definition = cache.definition;
+    return {
+      path,
+      demo,
+      events,
+      users: totals.users,
+      sessions: totals.sessions,
+      first_date: totals.first === null ? null : dayToIsoDate(totals.first),
+      last_date: totals.last === null ? null : dayToIsoDate(totals.last),
+      definition: {
+        threshold_ms: definition.thresholdMs,
+        time_zone: definition.timeZone,
+        attributes: definition.attributes.map((a) => ({ name: a.name, source: a.source ?? null })),
+        excluded_events: [...definition.excludedEvents],
+      },
+      attribute_values: this.sessions.attributeValues(),
+    };
+  }
+
+  close(): void {
+    this.replace(null);
+  }
+
+  private replace(next: { cache: SessionCache; path: string; demo: boolean } | null): void {
+    this.open?.cache.close();
+    this.open = next;
+    this.changed();
+  }
+}

@@ -1,0 +1,45 @@
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InvalidArgumentError, type Command } from 'commander';
+import { Workspace } from '../api/workspace.ts';
+import { startAppServer } from '../server/app-server.ts';
+import { UserError } from '../util/user-error.ts';
+
+/** Where `npm run build:renderer` puts the renderer. */
+export const RENDERER_DIST = fileURLToPath(new URL('../../renderer/dist', import.meta.url));
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError('expected a port number (0 picks a free one)');
+  return n;
+}
+
+/** `serve`: the app in a browser, on 127.0.0.1 only, until interrupted. */
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the app to a browser on 127.0.0.1 (prints the address to open, with its access token)')
+    .option('--db <cache>', 'open this cache (created when missing)')
+    .option('--demo', 'open the generated demo data')
+    .option('--port <p>', 'port to listen on (default: a free one)', port, 0)
+    .action(async (flags: { db?: string; demo?: boolean; port: number }) => {
+      if (flags.db !== undefined && flags.demo) throw new UserError('use --db or --demo, not both');
+      const workspace = new Workspace({ demoDir: join(tmpdir(), 'session-explorer-demo') });
+      if (flags.demo) await workspace.openDemo();
+      else if (flags.db !== undefined) workspace.openCache(flags.db, true);
+      if (!existsSync(join(RENDERER_DIST, 'index.html'))) {
+        process.stderr.write('the app is not built (run npm run build:renderer); serving the API only\n');
+      }
+      const server = await startAppServer({ workspace, staticDir: RENDERER_DIST, port: flags.port });
+      process.stdout.write(`Session Explorer is at ${server.url}\n`);
+      await new Promise<void>((resolve) => {
+        const stop = () => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      await server.close();
+      workspace.close();
+    });
+}
