@@ -122,15 +122,19 @@ export interface DefinitionPatch {
   excluded_events?: string[];
 }
 
+/** Metrics of the sessions starting on one local date (SPEC §2). */
 export interface MetricsDay {
   start_date: string;
   sessions: number;
   users: number;
+  /** Sum of session durations / distinct users that day: "average session time per user per day". */
   avg_session_time_per_user: number;
+  /** Mean duration of sessions with session_id = 1 that day (null when none). */
   avg_first_session_secs: number | null;
   mean_duration_secs: number;
   median_duration_secs: number;
   p90_duration_secs: number;
+  /** Share of one-event sessions. */
   bounce_share: number;
 }
 

@@ -4,7 +4,7 @@ import { isoTime } from '../export/csv-file.ts';
 import { NULL_KEY } from '../model/event-batch.ts';
 import { dayToIsoDate, isoDateToDay } from '../time/calendar-day.ts';
 import { UserError } from '../util/user-error.ts';
-import { SESSION_SORT_COLUMNS, type SessionFilters, type SessionQuery, type SessionRow, type SortDirection } from './contract.ts';
+import { type SessionFilters, type SessionSortColumn, type SessionQuery, type SessionRow, type SortDirection } from './contract.ts';
 
 /** Most values of one attribute offered as filter choices. */
 const MAX_FILTER_VALUES = 200;
@@ -193,26 +193,18 @@ export class SessionTable {
 
   private sortKey(column: string): ArrayLike<number> {
     const ranked = (keys: Int32Array) => keys.map((k) => (k === NULL_KEY ? -1 : this.stringRank[k]));
-    switch (column as (typeof SESSION_SORT_COLUMNS)[number]) {
-      case 'user_id':
-        return this.userKey.map((u) => this.userRank[u]);
-      case 'session_id':
-        return this.sessionId;
-      case 'start_date':
-        return this.startDay;
-      case 'start_time':
-        return this.startTime;
-      case 'end_time':
-        return this.endTime;
-      case 'session_duration_secs':
-        return this.duration;
-      case 'event_count':
-        return this.eventCount;
-      case 'first_event':
-        return ranked(this.firstName);
-      case 'last_event':
-        return ranked(this.lastName);
-    }
+    const byColumn: Record<SessionSortColumn, () => ArrayLike<number>> = {
+      user_id: () => this.userKey.map((u) => this.userRank[u]),
+      session_id: () => this.sessionId,
+      start_date: () => this.startDay,
+      start_time: () => this.startTime,
+      end_time: () => this.endTime,
+      session_duration_secs: () => this.duration,
+      event_count: () => this.eventCount,
+      first_event: () => ranked(this.firstName),
+      last_event: () => ranked(this.lastName),
+    };
+    if (Object.hasOwn(byColumn, column)) return byColumn[column as SessionSortColumn]();
     const a = this.attributes.indexOf(column);
     if (a === -1) throw new UserError(`cannot sort by '${column}'`);
     return ranked(this.attrs[a]);

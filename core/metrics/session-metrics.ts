@@ -1,30 +1,14 @@
+import type { MetricsDay, MetricsResult } from '../api/contract.ts';
 import type { SessionCache } from '../cache/session-cache.ts';
 import { EventTimeline, scanSessions, type SessionSummary } from '../sessionize/event-timeline.ts';
 import { dayToIsoDate } from '../time/calendar-day.ts';
 import { formatDurationMs } from '../time/duration.ts';
 
-export interface DayMetrics {
-  start_date: string;
-  sessions: number;
-  users: number;
-  /** Sum of session durations / distinct users that day: "average session time per user per day". */
-  avg_session_time_per_user: number;
-  /** Mean duration of sessions with session_id = 1 that day (null when none). */
-  avg_first_session_secs: number | null;
-  mean_duration_secs: number;
-  median_duration_secs: number;
-  p90_duration_secs: number;
-  /** Share of one-event sessions. */
-  bounce_share: number;
-}
+export type DayMetrics = MetricsDay;
 
-export interface MetricsReport {
-  threshold_secs: number;
+/** The metrics JSON (SPEC §2): the app's MetricsResult plus the threshold as a duration. */
+export interface MetricsReport extends MetricsResult {
   threshold: string;
-  time_zone: string;
-  preview: boolean;
-  totals: Omit<DayMetrics, 'start_date'> & { events: number; days: number; user_days: number };
-  days: DayMetrics[];
 }
 
 /** Quantile with linear interpolation between order statistics (type 7, as numpy and DuckDB's quantile_cont). */
