@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { stringify } from 'csv-stringify/sync';
+import { GatheredIds } from '../core/cache/id-gather.ts';
 import { defaultDefinition } from '../core/definition.ts';
 import { Dictionary } from '../core/model/dictionary.ts';
 import { NULL_KEY } from '../core/model/event-batch.ts';
+import { InsertIdColumn } from '../core/model/insert-id-column.ts';
 import { BatchBuilder } from '../core/sources/batch-builder.ts';
 import { readCsvFile } from '../core/sources/csv-parallel.ts';
 import { readCsv } from '../core/sources/csv-source.ts';
@@ -73,4 +75,18 @@ test('a file whose middle lies inside one quoted field is read in one stream, co
   const parallel = await read(path, true);
   assert.equal(single.rows.length, 2);
   assert.deepEqual(parallel.rows, single.rows);
+});
+
+test('insert ids laid out in session order on a second thread equal those laid out on this one', () => {
+  const column = new InsertIdColumn();
+  for (let i = 0; i < 20_000; i++) column.push(i % 17 === 0 ? `h:${'é'.repeat(i % 5)}${i}` : `id-${(i * 7919) % 100_003}`);
+  // Some rows dropped (as duplicates are), the rest in a scrambled order.
+  const order = Uint32Array.from({ length: 15_000 }, (_, p) => (p * 7_841) % 20_000);
+  const here = new GatheredIds(column, order, Infinity);
+  const thread = new GatheredIds(column, order, 1);
+  thread.ready(order.length);
+  assert.deepEqual(Array.from(thread.start), Array.from(here.start));
+  const end = here.start[order.length];
+  assert.ok(Buffer.from(thread.bytes.subarray(0, end)).equals(here.bytes.subarray(0, end)));
+  assert.equal(here.bytes.toString('utf8', here.start[3], here.start[4]), column.get(order[3]));
 });

@@ -17,9 +17,12 @@ export interface ApplyResult {
   days: number;
 }
 
-interface BridgeRow {
+interface UserDay {
   user_key: number;
   local_day: number;
+}
+
+interface BridgeRow extends UserDay {
   first_session_id: number;
   session_count: number;
 }
@@ -42,19 +45,18 @@ export function applyBatch(cache: SessionCache, batch: EventBatch, range: DayRan
   const newRows = batch.length;
 
   // Rows being replaced: their events, sessions and bridge rows are deleted first.
-  let replaced: BridgeRow[];
+  let replaced: UserDay[];
   if (range !== null) {
-    replaced = db
-      .prepare(
-        'SELECT user_key, local_day, first_session_id, session_count FROM user_days WHERE local_day BETWEEN ? AND ? ORDER BY user_key, local_day',
-      )
-      .all(range.from, range.to) as BridgeRow[];
+    // Answered from the day index alone (it covers user_key).
+    replaced = db.prepare('SELECT user_key, local_day FROM user_days WHERE local_day BETWEEN ? AND ?').all(range.from, range.to) as UserDay[];
   } else {
     replaced = loadTouchedUserDays(cache, batch, newRows);
   }
   const loaded = batch.length - newRows;
 
   const ordered = orderEvents(batch, cache.strings, cache.users.size);
+  // Created first: for a large import it lays the insert ids out on another core meanwhile.
+  const encoder = new DayEventsEncoder(batch, ordered);
   const excluded = excludedNameKeys(cache);
   const sessionized = sessionizeRuns(ordered, definition.thresholdMs, (k) => excluded.has(k));
 
@@ -80,6 +82,8 @@ export function applyBatch(cache: SessionCache, batch: EventBatch, range: DayRan
   const laterDays = db.prepare(
     'SELECT local_day, first_session_id, session_count FROM user_days WHERE user_key = ? AND local_day >= ? ORDER BY local_day',
   );
+  // A range replaces whole days: when no day after it is cached, no user has later days to renumber.
+  const anyLater = range === null || db.prepare('SELECT EXISTS (SELECT 1 FROM user_days WHERE local_day > ?)').pluck().get(range.to) === 1;
   const shiftSessions = db.prepare('UPDATE sessions SET session_id = session_id + ? WHERE user_key = ? AND start_day = ?');
   const shiftBridge = db.prepare('UPDATE user_days SET first_session_id = first_session_id + ? WHERE user_key = ? AND local_day = ?');
 
@@ -91,7 +95,7 @@ export function applyBatch(cache: SessionCache, batch: EventBatch, range: DayRan
     const existed = cache.users.isPersisted(u);
     const from = touchedUsers.get(u)!;
     let next = existed ? (((lastIdBefore.get(u, from) as number | undefined) ?? 0) + 1) : 1;
-    const later = existed ? (laterDays.all(u, from) as BridgeRow[]) : [];
+    const later = existed && anyLater ? (laterDays.all(u, from) as BridgeRow[]) : [];
     let k = 0;
     while ((r < ordered.runCount && ordered.runUser[r] === u) || k < later.length) {
       const runDay = r < ordered.runCount && ordered.runUser[r] === u ? ordered.runDay[r] : Infinity;
@@ -114,7 +118,7 @@ export function applyBatch(cache: SessionCache, batch: EventBatch, range: DayRan
   // Into an empty cache, building the day indexes once afterwards beats updating them row by row.
   const empty = db.prepare('SELECT NOT EXISTS (SELECT 1 FROM user_days)').pluck().get() === 1;
   const dayIndexes = empty ? dropDayIndexes(cache) : [];
-  writeRuns(cache, batch, ordered, sessionized, runFirstId);
+  writeRuns(cache, encoder, ordered, sessionized, runFirstId);
   for (const sql of dayIndexes) db.exec(sql);
 
   const unique = ordered.order.length;
@@ -165,7 +169,7 @@ function excludedNameKeys(cache: SessionCache): Set<number> {
   return keys;
 }
 
-function deleteReplaced(cache: SessionCache, replaced: BridgeRow[], range: DayRange | null): void {
+function deleteReplaced(cache: SessionCache, replaced: UserDay[], range: DayRange | null): void {
   const db = cache.db;
   if (range !== null) {
     db.prepare('DELETE FROM sessions WHERE start_day BETWEEN ? AND ?').run(range.from, range.to);
@@ -182,7 +186,7 @@ function deleteReplaced(cache: SessionCache, replaced: BridgeRow[], range: DayRa
 
 function writeRuns(
   cache: SessionCache,
-  batch: EventBatch,
+  encoder: DayEventsEncoder,
   ordered: ReturnType<typeof orderEvents>,
   sessionized: ReturnType<typeof sessionizeRuns>,
   runFirstId: Int32Array,
@@ -190,20 +194,19 @@ function writeRuns(
   const db = cache.db;
   const definition = cache.definition;
   const attrCount = definition.attributes.length;
-  const { order, runStart, runCount, runUser, runDay } = ordered;
+  const { runStart, runCount, runUser, runDay } = ordered;
   const { ordinal, runSessions, sessions } = sessionized;
 
   const bridge = new BulkInserter(db, 'user_days', [
     'user_key', 'local_day', 'event_count', 'first_session_id', 'session_count', 'times', 'codes', 'insert_ids', 'props',
   ]);
-  const encoder = new DayEventsEncoder(definition, batch, order.length);
   for (let run = 0; run < runCount; run++) {
     bridge.value(runUser[run]);
     bridge.value(runDay[run]);
     bridge.value(runStart[run + 1] - runStart[run]);
     bridge.value(runFirstId[run]);
     bridge.value(runSessions[run]);
-    const stored = encoder.encode(ordered, runStart[run], runStart[run + 1], ordinal);
+    const stored = encoder.encode(runStart[run], runStart[run + 1], ordinal);
     bridge.value(stored.times);
     bridge.value(stored.codes);
     bridge.value(stored.insert_ids);

@@ -1,13 +1,14 @@
-import type { SessionDefinition } from '../definition.ts';
 import type { EventBatch } from '../model/event-batch.ts';
 import type { OrderedEvents } from '../sessionize/event-order.ts';
+import { GatheredIds } from './id-gather.ts';
+import { packCodes, packedColumnCount, unpackColumn } from './packed-codes.ts';
 
 /**
  * One user-day's events as stored in a `user_days` row, in session order:
  * - `times`: float64 little-endian epoch ms per event;
- * - `codes`: int32 little-endian, column after column: event name key, session ordinal within
- *   the day (-1: excluded event), insert id length in bytes, then one column per attribute of
- *   the definition (value key, -1 for null);
+ * - `codes`: column after column, packed (see packed-codes.ts): event name key, session
+ *   ordinal within the day (-1: excluded event), insert id length in bytes, then one column per
+ *   attribute of the definition (value key, -1 for null);
  * - `insert_ids`: the insert ids' UTF-8 bytes, one after another; `props`: JSON array of each event's remaining
  *   properties as JSON text or null (NULL when every event has none).
  * Binary columns keep an import's write and a timeline load cheap; an event's session_id is
@@ -46,78 +47,55 @@ export function insertIdsOf(events: DayEvents): string[] {
 }
 
 /**
- * Encodes the runs of one import into one pair of shared buffers (one allocation instead of
- * two per user-day); `encode` returns each run's columns as views into them.
+ * Encodes the runs of one import. The insert ids are laid out in session order in one pass
+ * (see GatheredIds); the other columns are in that order already, so `encode` cuts each run's
+ * blobs out of them with sequential copies.
  */
 export class DayEventsEncoder {
-  private readonly times: Float64Array;
-  private readonly codes: Int32Array;
-  private timeAt = 0;
-  private codeAt = 0;
-  private readonly definition: SessionDefinition;
-  private readonly batch: EventBatch;
+  private readonly idSize: Int32Array;
+  private readonly events: OrderedEvents;
+  private readonly ids: GatheredIds;
+  private readonly props: Array<string | null> | null;
 
-  constructor(definition: SessionDefinition, batch: EventBatch, eventCount: number) {
-    this.definition = definition;
-    this.batch = batch;
-    this.times = new Float64Array(eventCount);
-    this.codes = new Int32Array(eventCount * (3 + definition.attributes.length));
+  constructor(batch: EventBatch, events: OrderedEvents) {
+    this.events = events;
+    this.idSize = new Int32Array(events.order.length);
+    this.ids = new GatheredIds(batch.insertId, events.order);
+    // Most imports carry no properties: then no event needs looking up for them.
+    this.props = batch.props.some((prop) => prop !== null) ? Array.from(events.order, (row) => batch.props[row]) : null;
   }
 
   /** Events at positions [from, to) of the ordered batch, with their session ordinals. */
-  encode(events: OrderedEvents, from: number, to: number, ordinal: Int32Array): StoredDay {
-    const n = to - from;
-    const time = this.times.subarray(this.timeAt, this.timeAt + n);
-    const codes = this.codes.subarray(this.codeAt, this.codeAt + n * (3 + this.definition.attributes.length));
-    this.timeAt += n;
-    this.codeAt += codes.length;
-    return encodeInto(this.definition, this.batch, events, from, to, ordinal, time, codes);
+  encode(from: number, to: number, ordinal: Int32Array): StoredDay {
+    const events = this.events;
+    const ids = this.ids;
+    ids.ready(to);
+    const idStart = ids.start;
+    const idSize = this.idSize;
+    for (let p = from; p < to; p++) idSize[p] = idStart[p + 1] - idStart[p];
+    const codes = packCodes([
+      events.name.subarray(from, to),
+      ordinal.subarray(from, to),
+      idSize.subarray(from, to),
+      ...events.attrs.map((column) => column.subarray(from, to)),
+    ]);
+    const time = events.time.subarray(from, to);
+    let props: Array<string | null> | null = null;
+    if (this.props !== null) {
+      const slice = this.props.slice(from, to);
+      if (slice.some((prop) => prop !== null)) props = slice;
+    }
+    return {
+      times: Buffer.from(time.buffer, time.byteOffset, time.byteLength),
+      codes,
+      insert_ids: ids.bytes.subarray(idStart[from], idStart[to]),
+      props: props === null ? null : JSON.stringify(props),
+    };
   }
-}
-
-function encodeInto(
-  definition: SessionDefinition,
-  batch: EventBatch,
-  events: OrderedEvents,
-  from: number,
-  to: number,
-  ordinal: Int32Array,
-  time: Float64Array,
-  codes: Int32Array,
-): StoredDay {
-  const order = events.order;
-  const n = to - from;
-  const attrCount = definition.attributes.length;
-  let props: Array<string | null> | null = null;
-  const ids = batch.insertId;
-  let idBytes = 0;
-  for (let k = 0; k < n; k++) idBytes += ids.size[order[from + k]];
-  const insertIds = Buffer.allocUnsafe(idBytes);
-  let at = 0;
-  for (let k = 0; k < n; k++) {
-    const p = from + k;
-    const row = order[p];
-    time[k] = events.time[p];
-    codes[k] = events.name[p];
-    codes[n + k] = ordinal[from + k];
-    const size = ids.size[row];
-    codes[2 * n + k] = size;
-    ids.bytes.copy(insertIds, at, ids.start[row], ids.start[row] + size);
-    at += size;
-    for (let a = 0; a < attrCount; a++) codes[(3 + a) * n + k] = events.attrs[a][p];
-    const prop = batch.props[row];
-    if (prop !== null) (props ??= new Array<string | null>(n).fill(null))[k] = prop;
-  }
-  return {
-    times: Buffer.from(time.buffer, time.byteOffset, time.byteLength),
-    codes: Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength),
-    insert_ids: insertIds,
-    props: props === null ? null : JSON.stringify(props),
-  };
 }
 
 /** Typed view of a blob, copying only when SQLite's buffer is not aligned for it. */
-function view<T extends Float64Array | Int32Array>(kind: { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number }, blob: Buffer): T {
+function view<T extends Float64Array>(kind: { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number }, blob: Buffer): T {
   const length = blob.length / kind.BYTES_PER_ELEMENT;
   if (blob.byteOffset % kind.BYTES_PER_ELEMENT === 0) return new kind(blob.buffer as ArrayBuffer, blob.byteOffset, length);
   const copy = new Uint8Array(blob.length);
@@ -127,27 +105,22 @@ function view<T extends Float64Array | Int32Array>(kind: { new (buffer: ArrayBuf
 
 /** The times and session ordinals only: all a timeline load needs. */
 export function decodeTimes(times: Buffer, codes: Buffer): { time: Float64Array; session: Int32Array } {
-  const time = view(Float64Array, times);
-  const n = time.length;
-  const all = view(Int32Array, codes);
-  return { time, session: all.subarray(n, 2 * n) };
+  return { time: view(Float64Array, times), session: unpackColumn(codes, 1) };
 }
 
 export function decodeDayEvents(stored: StoredDay): DayEvents {
   const time = view(Float64Array, stored.times);
-  const n = time.length;
-  const codes = view(Int32Array, stored.codes);
-  const columns = codes.length / n;
+  const codes = stored.codes;
   const attrs: Int32Array[] = [];
-  for (let a = 3; a < columns; a++) attrs.push(codes.subarray(a * n, (a + 1) * n));
+  for (let a = 3; a < packedColumnCount(codes); a++) attrs.push(unpackColumn(codes, a));
   return {
-    count: n,
+    count: time.length,
     time,
-    name: codes.subarray(0, n),
-    session: codes.subarray(n, 2 * n),
+    name: unpackColumn(codes, 0),
+    session: unpackColumn(codes, 1),
     attrs,
     insertIdBytes: stored.insert_ids,
-    insertIdLength: codes.subarray(2 * n, 3 * n),
+    insertIdLength: unpackColumn(codes, 2),
     props: stored.props === null ? null : (JSON.parse(stored.props) as Array<string | null>),
   };
 }

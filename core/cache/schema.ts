@@ -1,6 +1,6 @@
 import type { SessionDefinition } from '../definition.ts';
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** Column holding attribute `name`'s value key in `events` and `sessions`. */
 export function attrColumn(name: string): string {
@@ -62,8 +62,9 @@ CREATE TABLE user_days (
   props TEXT,
   UNIQUE (user_key, local_day)
 );
--- Covers day lookups and the event and session totals without reading the event columns.
-CREATE INDEX user_days_by_day ON user_days (local_day, event_count, session_count);
+-- Covers day lookups (the user-days a range replaces) and the event and session totals
+-- without reading the event columns.
+CREATE INDEX user_days_by_day ON user_days (local_day, event_count, session_count, user_key);
 CREATE TABLE sessions (
   user_key INTEGER NOT NULL,
   start_day INTEGER NOT NULL,

@@ -7,7 +7,7 @@ import { Workspace } from '../api/workspace.ts';
 import { startAppServer } from '../server/app-server.ts';
 import { UserError } from '../util/user-error.ts';
 
-/** Where `npm run build:renderer` puts the renderer. */
+/** Where the renderer's build goes. */
 export const RENDERER_DIST = fileURLToPath(new URL('../../renderer/dist', import.meta.url));
 
 function port(value: string): number {
@@ -30,7 +30,7 @@ export function registerServeCommand(program: Command): void {
       if (flags.demo) await workspace.openDemo();
       else if (flags.db !== undefined) workspace.openCache(flags.db, true);
       if (!existsSync(join(RENDERER_DIST, 'index.html'))) {
-        process.stderr.write('the app is not built (run npm run build:renderer); serving the API only\n');
+        process.stderr.write("the app's UI is not built (renderer/dist); serving the API only\n");
       }
       const server = await startAppServer({ workspace, staticDir: RENDERER_DIST, port: flags.port });
       process.stdout.write(`Session Explorer is at ${server.url}\n`);

@@ -39,8 +39,8 @@ export class BatchBuilder {
 
   readonly definition: SessionDefinition;
   readonly calendar: ZoneCalendar;
-  private readonly users: Dictionary;
-  private readonly strings: Dictionary;
+  readonly users: Dictionary;
+  readonly strings: Dictionary;
   readonly range: DayRange | null;
 
   constructor(definition: SessionDefinition, calendar: ZoneCalendar, users: Dictionary, strings: Dictionary, range: DayRange | null) {
@@ -79,6 +79,20 @@ export class BatchBuilder {
   }
 
   /**
+   * Counts a valid row and returns the local day of its time, or null when the day is outside
+   * the range (counted too). Sources that intern and append a row themselves call this first.
+   */
+  admit(ms: number): number | null {
+    this.counts.rows++;
+    const day = this.calendar.localDay(ms);
+    if (this.range !== null && (day < this.range.from || day > this.range.to)) {
+      this.counts.outOfRange++;
+      return null;
+    }
+    return day;
+  }
+
+  /**
    * One row as a source read it. `attrs` holds the attribute values in definition order
    * (null for absent); `props` the JSON of the remaining properties, or null.
    */
@@ -98,12 +112,8 @@ export class BatchBuilder {
     if (time === null || time === undefined || time === '') return this.reject(file, line, 'no time', row());
     const ms = parseTimeValue(time);
     if (ms === null) return this.reject(file, line, `unparsable time '${String(time)}'`, row());
-    this.counts.rows++;
-    const day = this.calendar.localDay(ms);
-    if (this.range !== null && (day < this.range.from || day > this.range.to)) {
-      this.counts.outOfRange++;
-      return;
-    }
+    const day = this.admit(ms);
+    if (day === null) return;
     const name = scalarText(event) ?? '';
     let id = scalarText(insertId);
     if (id === null || id === '') id = derivedInsertId(userId, ms, name, attrs, props);

@@ -25,17 +25,22 @@ export async function readCsvFile(
   try {
     size = statSync(path).size;
   } catch {
-    return readCsv(path, builder, onProgress); // reports the error in its own words
+    await readCsv(path, builder, onProgress); // reports the error in its own words
+    return;
   }
   const split = size >= parallelMinBytes && !(await startsWithGzipMagic(path)) ? findCsvSplit(path, size) : null;
-  if (split === null) return readCsv(path, builder, onProgress);
+  if (split === null) {
+    await readCsv(path, builder, onProgress);
+    return;
+  }
 
   let firstBytes = 0;
   let secondBytes = split.offset;
   const report = () => onProgress?.(firstBytes + (secondBytes - split.offset), size);
   const input: CsvWorkerInput = {
     path,
-    part: { start: split.offset, end: size, header: split.header, firstLine: split.firstLine },
+    // Numbered from 1 here; renumbered once the first part's line count is known.
+    part: { start: split.offset, end: size, header: split.header, firstLine: 1 },
     definition: builder.definition,
     timeZone: builder.calendar.zone,
     range: builder.range,
@@ -55,11 +60,13 @@ export async function readCsvFile(
   // If the first half fails, the worker is stopped and its outcome no longer matters.
   second.catch(() => {});
   try {
-    await readCsv(path, builder, (bytes) => {
+    const secondFirstLine = await readCsv(path, builder, (bytes) => {
       firstBytes = bytes;
       report();
     }, { start: 0, end: split.offset, header: null, firstLine: 1 });
-    builder.absorb(await second);
+    const part = await second;
+    for (const rejection of part.rejections) rejection.line += secondFirstLine - 1;
+    builder.absorb(part);
   } finally {
     await worker.terminate();
   }
