@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SessionCache } from '../cache/session-cache.ts';
 import { defaultDefinition } from '../definition.ts';
@@ -52,13 +52,16 @@ export class Workspace {
     const demo = { ...DEMO_DEFAULTS, ...options };
     mkdirSync(this.options.demoDir, { recursive: true });
     const path = join(this.options.demoDir, `demo-u${demo.users}-d${demo.days}-s${demo.seed}.db`);
-    const fresh = !existsSync(path);
-    const cache = SessionCache.open(path, { create: true, definition: defaultDefinition() });
-    try {
-      if (fresh) await importFiles(cache, { files: [], demo });
-    } catch (error) {
-      cache.close();
-      throw error;
+    let cache = existsSync(path) ? openReusableDemo(path) : null;
+    if (cache === null) {
+      cache = SessionCache.open(path, { create: true, definition: defaultDefinition() });
+      try {
+        await importFiles(cache, { files: [], demo });
+      } catch (error) {
+        cache.close();
+        removeCacheFiles(path);
+        throw error;
+      }
     }
     this.replace({ cache, path, demo: true });
   }
@@ -117,4 +120,27 @@ export class Workspace {
     this.open = next;
     this.changed();
   }
+}
+
+/**
+ * A demo cache generated before, or null when it must be generated again: it is only generated
+ * data, so one written by another version (or left empty by an interrupted run) is replaced.
+ */
+function openReusableDemo(path: string): SessionCache | null {
+  let cache: SessionCache;
+  try {
+    cache = SessionCache.open(path);
+  } catch {
+    removeCacheFiles(path);
+    return null;
+  }
+  const events = cache.db.prepare('SELECT count(*) FROM user_days').pluck().get() as number;
+  if (events > 0) return cache;
+  cache.close();
+  removeCacheFiles(path);
+  return null;
+}
+
+function removeCacheFiles(path: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
 }

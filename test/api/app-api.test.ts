@@ -4,7 +4,7 @@
 // core; imports report progress; and the server refuses what it must (token, Host, bad input).
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { API_METHODS, type ApiMethod, type ApiParams, type ApiResult, type SessionRow, type TaskProgress } from '../../core/api/contract.ts';
@@ -262,5 +262,25 @@ describe('the server', () => {
       assert.doesNotMatch(body.error.message, /\n/);
     }
     assert.deepEqual(sessionsCsv().length, (await call('summary', {}))!.sessions);
+  });
+});
+
+describe('the demo data', () => {
+  test('a demo cache this version cannot read, or an empty one, is generated again', async () => {
+    const demoDir = join(dir, 'stale-demo');
+    const stale = new Workspace({ demoDir });
+    try {
+      mkdirSync(demoDir, { recursive: true });
+      writeFileSync(join(demoDir, 'demo-u20-d2-s1.db'), 'not a cache');
+      await stale.openDemo({ users: 20, days: 2, seed: 1 });
+      const first = stale.summary()!;
+      assert.ok(first.events > 0 && first.demo);
+      stale.close();
+      // Reopening reuses the generated cache as it is.
+      await stale.openDemo({ users: 20, days: 2, seed: 1 });
+      assert.deepEqual(stale.summary(), first);
+    } finally {
+      stale.close();
+    }
   });
 });
