@@ -4,7 +4,7 @@ import { applyBatch } from './cache/apply-batch.ts';
 import { rebuildCache } from './cache/rebuild.ts';
 import type { SessionCache } from './cache/session-cache.ts';
 import { definitionsEqual, type SessionDefinition } from './definition.ts';
-import { BatchBuilder, type DayRange, type Rejection } from './sources/batch-builder.ts';
+import { BatchBuilder, ImportCancelled, type DayRange, type Rejection } from './sources/batch-builder.ts';
 import { readDemo } from './sources/demo-source.ts';
 import type { DemoOptions } from './sources/demo-generator.ts';
 import { readEventFile } from './sources/file-source.ts';
@@ -32,6 +32,8 @@ export interface ImportRequest {
   /** Where to write every rejected row (CSV: file, line, reason, row). */
   rejectsPath?: string;
   onProgress?: (progress: ImportProgress) => void;
+  /** Cancels the import while it reads; the cache is then left as it was. */
+  signal?: AbortSignal;
 }
 
 export interface ImportSummary {
@@ -64,6 +66,7 @@ export async function importFiles(cache: SessionCache, request: ImportRequest): 
     definition: request.definition,
     range: request.range,
     rejectsPath: request.rejectsPath,
+    signal: request.signal,
     sources: request.demo ? [...files, 'demo'] : files,
     onWriting: () =>
       request.onProgress?.({ file: '', fileIndex: files.length, fileCount: files.length, bytesRead: 0, totalBytes: 0, phase: 'writing' }),
@@ -90,6 +93,8 @@ export interface EventImport {
   read: (builder: BatchBuilder) => Promise<void>;
   /** Called once reading is done and the transaction starts. */
   onWriting?: () => void;
+  /** Cancels the import while it reads (the write transaction is not interrupted). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -102,11 +107,15 @@ export async function importEvents(cache: SessionCache, request: EventImport): P
   const range = request.range ? parseDayRange(request.range) : null;
   const calendar = changed ? new ZoneCalendar(definition.timeZone) : cache.calendar;
   const builder = new BatchBuilder(definition, calendar, cache.users, cache.strings, range);
+  builder.signal = request.signal ?? null;
   try {
     await request.read(builder);
+    builder.throwIfCancelled();
   } catch (error) {
     cache.users.rollback();
     cache.strings.rollback();
+    // A cancel can surface as a stream or worker failure; it is reported as what it was.
+    if (request.signal?.aborted) throw new ImportCancelled();
     throw error;
   }
   const { counts, rejections } = builder;

@@ -70,8 +70,9 @@ export function createApiHandlers(workspace: Workspace, emit: Emit): ApiHandlers
       if (paths.length === 0) throw new UserError('choose at least one file to import');
       const range = params.range === undefined || params.range === null ? null : paramsObject(params.range);
       const cache = workspace.cache;
-      return asTask(taskId, async () => {
+      return asTask(taskId, async (signal) => {
         const summary = await importFiles(cache, {
+          signal,
           files: paths,
           range: range === null ? null : { from: text(range, 'from'), to: text(range, 'to') },
           onProgress: (p) =>

@@ -4,6 +4,7 @@ import { Dictionary } from '../model/dictionary.ts';
 import { EventBatch, NULL_KEY } from '../model/event-batch.ts';
 import { parseTimeValue } from '../time/parse-time.ts';
 import type { ZoneCalendar } from '../time/zone-calendar.ts';
+import { UserError } from '../util/user-error.ts';
 
 export interface Rejection {
   file: string;
@@ -51,6 +52,14 @@ export class BatchBuilder {
     this.range = range;
     this.batch = new EventBatch(definition.attributes.length);
     this.attrKeys = new Int32Array(definition.attributes.length);
+  }
+
+  /** Set by an import that can be cancelled; sources check it between chunks of input. */
+  signal: AbortSignal | null = null;
+
+  /** Stops reading once the import is cancelled (the cache has not been touched yet). */
+  throwIfCancelled(): void {
+    if (this.signal?.aborted) throw new ImportCancelled();
   }
 
   /** Takes in what a worker read with its own dictionaries (see csv-worker.ts). */
@@ -146,4 +155,11 @@ export function derivedInsertId(
 ): string {
   const content = JSON.stringify([userId, time, event, attrs, props]);
   return `h:${createHash('sha256').update(content).digest('hex').slice(0, 24)}`;
+}
+
+/** What a cancelled import throws: a user's decision, reported in one line. */
+export class ImportCancelled extends UserError {
+  constructor() {
+    super('import cancelled; the cache is unchanged');
+  }
 }

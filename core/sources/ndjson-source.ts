@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { mixpanelSources } from '../definition.ts';
-import type { BatchBuilder } from './batch-builder.ts';
+import { ImportCancelled, type BatchBuilder } from './batch-builder.ts';
 import { readMixpanelProperties } from './mixpanel-properties.ts';
 import { describeStreamError, openTextStream, type ByteProgress } from './input-stream.ts';
 
@@ -21,6 +21,7 @@ export async function readNdjson(path: string, builder: BatchBuilder, onProgress
   try {
     for await (const rawLine of lines) {
       lineNumber++;
+      if ((lineNumber & 1023) === 0) builder.throwIfCancelled();
       const text = lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
       if (text.trim() === '') continue;
       let parsed: unknown;
@@ -54,6 +55,7 @@ export async function readNdjson(path: string, builder: BatchBuilder, onProgress
       builder.accept(path, lineNumber, user, time, insertId, record.event, attrValues, rest, () => text);
     }
   } catch (error) {
+    if (error instanceof ImportCancelled) throw error;
     throw failure ?? describeStreamError(path, error);
   }
   if (failure) throw failure;

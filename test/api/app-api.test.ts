@@ -201,6 +201,8 @@ describe('imports and exports', () => {
     await reading.catch(() => undefined);
     assert.ok(events.some((e) => e.taskId === 'import-1' && e.phase === 'reading'), JSON.stringify(events));
     assert.equal((await call('listSessions', { offset: 0, limit: 5, filters: { user: 'u_new' } })).total, 1);
+    // The task is over: nothing is left to cancel.
+    assert.deepEqual(await call('cancelTask', { taskId: 'import-1' }), { cancelled: false });
   });
 
   test('exports through the API and the download equal the CLI export', async () => {
