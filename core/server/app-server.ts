@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join, normalize, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { isApiMethod, type ApiEvents, type ApiErrorBody } from '../api/contract.ts';
+import { errorBody } from '../api/error-body.ts';
 import { createApiHandlers, type ApiHandlers } from '../api/handlers.ts';
 import type { Workspace } from '../api/workspace.ts';
 import { exportEvents } from '../export/export-events.ts';
@@ -73,7 +74,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500;
-      if (!response.headersSent) sendJson(response, status, errorBody(error));
+      if (!response.headersSent) sendJson(response, status, httpErrorBody(error));
       else response.destroy();
     });
   });
@@ -220,10 +221,9 @@ function sendJson(response: ServerResponse, status: number, body: unknown): void
   response.end(text);
 }
 
-function errorBody(error: unknown): ApiErrorBody {
-  if (isUserError(error)) return { error: { message: error.message, user: true } };
+/** HTTP-level refusals (token, Host, method) read as user errors; the rest as both transports report them. */
+function httpErrorBody(error: unknown): ApiErrorBody {
   if (error instanceof HttpError) return { error: { message: error.message, user: true } };
-  const message = error instanceof Error ? error.message : String(error);
-  return { error: { message: `internal error: ${message.split('\n')[0]}`, user: false } };
+  return errorBody(error);
 }
 
