@@ -22,12 +22,20 @@ mkdirSync(join(REPO_ROOT, 'test-artifacts'), { recursive: true });
 // Inside the repository, so that the bundle's imports of npm packages resolve to node_modules.
 const out = mkdtempSync(join(REPO_ROOT, 'test-artifacts', 'electron-bundle-'));
 const userData = join(out, 'user-data');
-after(() => rmSync(out, { recursive: true, force: true }));
+const rendererDir = join(out, '..', 'renderer', 'dist');
+const INDEX_HTML = '<!doctype html><title>Session Explorer</title>';
+after(() => {
+  rmSync(out, { recursive: true, force: true });
+  rmSync(join(out, '..', 'renderer'), { recursive: true, force: true });
+});
 
 before(() => {
   const vite = join(REPO_ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
   const build = spawnSync(process.execPath, [vite, 'build', '--config', 'electron/vite.config.ts', '--outDir', out], { cwd: REPO_ROOT, encoding: 'utf8' });
   assert.equal(build.status, 0, build.stderr + build.stdout);
+  // The bundle serves the renderer from ../renderer/dist beside it, as in the packaged app.
+  mkdirSync(rendererDir, { recursive: true });
+  writeFileSync(join(rendererDir, 'index.html'), INDEX_HTML);
 });
 
 describe('the preload bundle', () => {
@@ -153,7 +161,8 @@ describe('the main process bundle, on a stub electron', () => {
   test('the app protocol answers with the CSP', async () => {
     const response = await fake.state.handled.get('app')!(new Request(APP_URL));
     assert.equal(response.headers.get('content-security-policy'), CONTENT_SECURITY_POLICY);
-    assert.equal(response.status, existsSync(join(REPO_ROOT, 'renderer', 'dist', 'index.html')) ? 200 : 404);
+    assert.equal(response.status, 200);
+    assert.equal(await response.text(), INDEX_HTML);
   });
 
   test('the cache of the last run is open; a large CSV imports on the bundled worker threads', async () => {

@@ -1,0 +1,307 @@
+// End to end: browser mode (`session-explorer serve --demo`) in headless Chromium, driven through
+// roles and accessible names, checked against what the command line exports from the same cache.
+import assert from 'node:assert/strict';
+import { type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { REPO_ROOT, csvRecords, exportText, spawnCli, tempDir } from '../support/cli.ts';
+
+const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
+const WAIT_MS = 15_000;
+
+interface Served {
+  child: ChildProcess;
+  url: string;
+  origin: string;
+  port: number;
+  token: string;
+}
+
+type Csv = Array<Record<string, string>>;
+
+let served: Served;
+let browser: Browser;
+let page: Page;
+/** The sessions CSV of the served demo cache, from the command line. */
+let sessionsCsv: string;
+let sessions: Csv;
+/** Errors the page threw or logged. */
+const problems: string[] = [];
+
+before(async () => {
+  assert.ok(
+    existsSync(join(REPO_ROOT, 'renderer', 'dist', 'index.html')),
+    'the UI is not built: run `npm run build:renderer` (vite build --config renderer/vite.config.ts) first',
+  );
+  served = await serveDemo(tempDir('session-explorer-e2e-'));
+  const summary = (await callApi('summary', {})) as { path: string; sessions: number };
+  sessionsCsv = await exportText(summary.path, 'sessions');
+  sessions = csvRecords(sessionsCsv).map((row) => Object.fromEntries(Object.entries(row).map(([name, cell]) => [name, unneutralised(cell)])));
+  assert.equal(sessions.length, summary.sessions);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  page = await context.newPage();
+  page.setDefaultTimeout(WAIT_MS);
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.goto(served.url);
+});
+
+after(async () => {
+  await browser?.close();
+  if (served?.child.exitCode === null) {
+    const exited = new Promise((resolve) => served.child.once('exit', resolve));
+    served.child.kill('SIGTERM');
+    await exited;
+  }
+});
+
+test('the Sessions view shows the demo sessions, as many as the sessions CSV has rows', async () => {
+  const count = page.getByRole('status', { name: 'Session count' });
+  const shown = await eventually(async () => digits(await count.textContent()), (n) => n === sessions.length);
+  assert.equal(shown, sessions.length, 'Session count');
+  assert.equal(page.url(), `${served.origin}/`, 'the token is taken out of the address');
+
+  const grid = page.getByRole('grid', { name: 'Sessions' });
+  await eventually(() => grid.getAttribute('aria-rowcount'), (n) => n === String(sessions.length + 1));
+  await expectRows(grid, sessions.slice(0, 20));
+  await page.screenshot({ path: join(ARTIFACTS, 'sessions-view.png') });
+});
+
+test('sorting by a column orders the rows as the CSV sorted the same way', async () => {
+  const grid = page.getByRole('grid', { name: 'Sessions' });
+  const header = grid.getByRole('columnheader', { name: 'session_duration_secs', exact: true });
+  const byDuration = (sign: number) => stableSort(sessions, (a, b) => sign * (Number(a.session_duration_secs) - Number(b.session_duration_secs)));
+
+  await header.getByRole('button').click();
+  await eventually(() => header.getAttribute('aria-sort'), (s) => s === 'descending');
+  await expectRows(grid, byDuration(-1).slice(0, 20));
+
+  await header.getByRole('button').click();
+  await eventually(() => header.getAttribute('aria-sort'), (s) => s === 'ascending');
+  await expectRows(grid, byDuration(1).slice(0, 20));
+
+  const firstEvent = grid.getByRole('columnheader', { name: 'first_event', exact: true });
+  await firstEvent.getByRole('button').click();
+  await eventually(() => firstEvent.getAttribute('aria-sort'), (s) => s === 'ascending');
+  assert.equal(await header.getAttribute('aria-sort'), 'none');
+  await expectRows(grid, stableSort(sessions, (a, b) => codePointCompare(a.first_event, b.first_event)).slice(0, 20));
+
+  // Back to the CSV's own order: ascending, descending, then unsorted.
+  await firstEvent.getByRole('button').click();
+  await firstEvent.getByRole('button').click();
+  await eventually(() => firstEvent.getAttribute('aria-sort'), (s) => s === 'none');
+  await expectRows(grid, sessions.slice(0, 20));
+});
+
+test('filtering by dates, country, then user narrows the rows to exactly the matching sessions', async () => {
+  const grid = page.getByRole('grid', { name: 'Sessions' });
+  const filters = page.getByRole('search', { name: 'Filter sessions' });
+  await filters.getByRole('textbox', { name: 'From' }).fill('2025-03-05');
+  await filters.getByRole('textbox', { name: 'To' }).fill('2025-03-06');
+  const inDates = sessions.filter((s) => s.start_date >= '2025-03-05' && s.start_date <= '2025-03-06');
+  await eventually(() => grid.getAttribute('aria-rowcount'), (n) => n === String(inDates.length + 1));
+  await expectRows(grid, inDates.slice(0, 20));
+  await filters.getByRole('button', { name: 'Clear filters' }).click();
+  await eventually(() => grid.getAttribute('aria-rowcount'), (n) => n === String(sessions.length + 1));
+
+  const country = page.getByRole('combobox', { name: 'country', exact: true });
+  const countries = (await country.locator('option').allTextContents()).filter((c) => c !== 'All' && c !== '(not set)');
+  assert.ok(countries.length > 1, 'the country filter offers the cache’s values');
+  const chosen = countries[1];
+  await country.selectOption(chosen);
+  const inCountry = sessions.filter((s) => s.country === chosen);
+  assert.ok(inCountry.length > 0 && inCountry.length < sessions.length);
+  await eventually(() => grid.getAttribute('aria-rowcount'), (n) => n === String(inCountry.length + 1));
+  await expectRows(grid, inCountry.slice(0, 20));
+  await country.selectOption('All');
+  await eventually(() => grid.getAttribute('aria-rowcount'), (n) => n === String(sessions.length + 1));
+
+  const user = sessions.find((s) => s.user_id.includes(','))!.user_id;
+  const search = page.getByRole('textbox', { name: 'Search users' });
+  await search.fill(user.slice(0, 3));
+  await page.getByRole('listbox', { name: 'Matching users' }).getByRole('option', { name: user, exact: true }).click();
+  assert.equal(await search.inputValue(), user);
+  const ofUser = sessions.filter((s) => s.user_id.startsWith(user));
+  await eventually(() => grid.getAttribute('aria-rowcount'), (n) => n === String(ofUser.length + 1));
+  await expectRows(grid, ofUser.slice(0, 20));
+});
+
+test('opening a session lists its events, as many as its event_count', async () => {
+  const grid = page.getByRole('grid', { name: 'Sessions' });
+  const rows = await loadedRows(grid);
+  // The longest of the rows in view but the last, so that the keyboard check below has a next row.
+  const target = rows.slice(0, -1).reduce((best, row) => (Number(row.event_count) > Number(best.event_count) ? row : best));
+  const expected = sessions.find((s) => s.user_id === target.user_id && s.session_id === target.session_id)!;
+  await grid.locator(`[role=row][data-index="${target.index}"]`).click();
+
+  const panel = page.getByRole('complementary', { name: 'Session events' });
+  await panel.waitFor({ timeout: WAIT_MS });
+  const events = panel.getByRole('list', { name: 'Events' }).getByRole('listitem');
+  await eventually(() => events.count(), (n) => n === Number(expected.event_count));
+  assert.equal(await events.count(), Number(expected.event_count));
+  assert.match((await events.first().textContent()) ?? '', new RegExp(escapeRegExp(expected.first_event)));
+  assert.match((await events.last().textContent()) ?? '', new RegExp(escapeRegExp(expected.last_event)));
+  await page.screenshot({ path: join(ARTIFACTS, 'session-panel.png') });
+
+  await page.keyboard.press('Escape');
+  await panel.waitFor({ state: 'detached', timeout: WAIT_MS });
+
+  // The keyboard: focus went back to the row; Arrow Down and Enter open the next session.
+  const focusedIndex = () => page.locator(':focus').getAttribute('data-index');
+  assert.equal(await focusedIndex(), String(target.index));
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await focusedIndex(), String(target.index + 1));
+  const next = rows.find((row) => row.index === target.index + 1)!;
+  await page.keyboard.press('Enter');
+  await panel.getByRole('heading', { name: `Session ${next.session_id} of ${next.user_id}` }).waitFor();
+  await page.keyboard.press('Escape');
+  await panel.waitFor({ state: 'detached', timeout: WAIT_MS });
+});
+
+test('Export sessions CSV downloads exactly what `session-explorer export sessions` writes', async () => {
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: WAIT_MS }),
+    page.getByRole('button', { name: 'Export sessions CSV', exact: true }).click(),
+  ]);
+  assert.equal(download.suggestedFilename(), 'sessions.csv');
+  const path = await download.path();
+  assert.ok(readFileSync(path).equals(Buffer.from(sessionsCsv, 'utf8')), 'downloaded CSV equals the CLI export byte for byte');
+});
+
+test('the server refuses API calls without the token, and with a foreign Host header', async () => {
+  assert.equal((await rawPost('/api/summary', { host: `127.0.0.1:${served.port}` })).status, 401);
+  assert.equal((await rawPost('/api/summary', { host: `evil.example:${served.port}`, 'x-session-explorer-token': served.token })).status, 403);
+  assert.equal((await rawPost('/api/summary', { host: `localhost:${served.port}`, 'x-session-explorer-token': served.token })).status, 200);
+});
+
+test('the page threw and logged no errors', () => {
+  assert.deepEqual(problems, []);
+});
+
+// --- helpers ---
+
+/** `serve --demo --port 0` with the demo cache generated under `dir`; resolves with the printed address. */
+async function serveDemo(dir: string): Promise<Served> {
+  const child = spawnCli(['serve', '--demo', '--port', '0'], { env: { TMPDIR: dir } });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve printed no address in time:\n${stdout}\n${stderr}`)), 60_000);
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      const match = /Session Explorer is at (http:\/\/\S+)/.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited (${code}):\n${stdout}\n${stderr}`)));
+  });
+  const parsed = new URL(url);
+  return { child, url, origin: parsed.origin, port: Number(parsed.port), token: parsed.searchParams.get('token')! };
+}
+
+async function callApi(method: string, params: unknown): Promise<unknown> {
+  const response = await fetch(`${served.origin}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-session-explorer-token': served.token },
+    body: JSON.stringify(params),
+  });
+  const body = (await response.json()) as { result?: unknown; error?: { message: string } };
+  assert.equal(response.status, 200, body.error?.message);
+  return body.result;
+}
+
+/** A POST with exactly these headers (fetch would not let the test set Host). */
+function rawPost(path: string, headers: Record<string, string>): Promise<{ status: number }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: served.port, path, method: 'POST', headers: { ...headers, 'content-type': 'application/json' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+    });
+    req.on('error', reject);
+    req.end('{}');
+  });
+}
+
+interface ShownRow {
+  index: number;
+  user_id: string;
+  session_id: string;
+  event_count: string;
+}
+
+/** The rendered rows whose data has arrived, in list order, read by column header name. */
+async function loadedRows(grid: Locator): Promise<ShownRow[]> {
+  return grid.evaluate((element) => {
+    const headers = [...element.querySelectorAll('[role=columnheader]')].map((h) => h.textContent?.trim() ?? '');
+    const column = (name: string) => headers.indexOf(name);
+    return [...element.querySelectorAll('[role=row][data-index]:not([aria-busy=true])')]
+      .map((row) => {
+        const cells = [...row.querySelectorAll('[role=gridcell]')].map((c) => c.textContent ?? '');
+        return {
+          index: Number(row.getAttribute('data-index')),
+          user_id: cells[column('user_id')],
+          session_id: cells[column('session_id')].replace(/,/g, ''),
+          event_count: cells[column('event_count')].replace(/,/g, ''),
+        };
+      })
+      .sort((a, b) => a.index - b.index);
+  });
+}
+
+/** Waits until the grid's first rows are these sessions (by user_id and session_id), then asserts it. */
+async function expectRows(grid: Locator, expected: Csv): Promise<void> {
+  const keys = (rows: Array<{ user_id?: string; session_id?: string }>) => rows.map((r) => `${r.user_id} #${r.session_id}`);
+  const want = keys(expected);
+  const read = async () => {
+    const rows = await loadedRows(grid);
+    return rows[0]?.index === 0 ? keys(rows).slice(0, want.length) : [];
+  };
+  const shown = await eventually(read, (got) => JSON.stringify(got) === JSON.stringify(want));
+  assert.deepEqual(shown, want);
+}
+
+/** Polls `read` until `ok` holds (or the wait ends), and returns the last value read for the assertion. */
+async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = WAIT_MS): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value) || Date.now() > end) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function digits(text: string | null): number {
+  return Number((text ?? '').replace(/\D/g, '') || NaN);
+}
+
+/** The CSV neutralises cells starting with = + - @ tab CR by a leading ' (SPEC §2); the UI shows the value. */
+function unneutralised(cell: string): string {
+  return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
+}
+
+/** Sorted by `compare`, ties kept in the CSV's order (user_id, session_id) — the server's tie-break. */
+function stableSort(rows: Csv, compare: (a: Record<string, string>, b: Record<string, string>) => number): Csv {
+  return rows.map((row, i) => ({ row, i })).sort((a, b) => compare(a.row, b.row) || a.i - b.i).map((x) => x.row);
+}
+
+function codePointCompare(a: string, b: string): number {
+  const x = [...a].map((c) => c.codePointAt(0)!);
+  const y = [...b].map((c) => c.codePointAt(0)!);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return x.length - y.length;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
