@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import type { ImportCounts } from './api/contract.ts';
 import { stringify } from 'csv-stringify/sync';
 import { applyBatch } from './cache/apply-batch.ts';
 import { rebuildCache } from './cache/rebuild.ts';
@@ -36,13 +37,7 @@ export interface ImportRequest {
   signal?: AbortSignal;
 }
 
-export interface ImportSummary {
-  imported: number;
-  duplicates: number;
-  rejected: number;
-  out_of_range: number;
-  days: number;
-  sessions: number;
+export interface ImportSummary extends ImportCounts {
   events: number;
   rows: number;
   definition_changed: boolean;

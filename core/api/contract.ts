@@ -92,14 +92,18 @@ export interface CacheSummary {
   attribute_values: Record<string, string[]>;
 }
 
-/** The import summary of `import --json`, the cache afterwards, and the first rejected rows. */
-export interface ImportResult {
+/** The counts of `import --json` (SPEC §3). */
+export interface ImportCounts {
   imported: number;
   duplicates: number;
   rejected: number;
   out_of_range: number;
   days: number;
   sessions: number;
+}
+
+/** The import's counts, the cache afterwards, and the first rejected rows. */
+export interface ImportResult extends ImportCounts {
   summary: CacheSummary;
   /** The first rejected rows (at most 200): where, why, and the row as read. */
   rejections: Array<{ source: string; line: number; reason: string; row: string }>;

@@ -99,9 +99,9 @@ export function createApiHandlers(workspace: Workspace, emit: Emit): ApiHandlers
     },
 
     async listSessions(raw) {
-      const page = workspace.sessions.page(sessionQuery(paramsObject(raw)));
-      const params = paramsObject(raw);
-      return { total: page.total, offset: params.offset as number, rows: page.rows };
+      const query = sessionQuery(paramsObject(raw));
+      const page = workspace.sessions.page(query);
+      return { total: page.total, offset: query.offset, rows: page.rows };
     },
 
     async sessionEvents(raw) {
@@ -109,9 +109,10 @@ export function createApiHandlers(workspace: Workspace, emit: Emit): ApiHandlers
       const userId = text(params, 'user_id');
       const sessionId = wholeNumber(params, 'session_id', 1);
       const cache = workspace.cache;
-      const row = workspace.sessions.find(userId, sessionId, (id) => cache.users.find(id));
+      const userKey = cache.users.find(userId);
+      const row = userKey === undefined ? -1 : workspace.sessions.find(userKey, sessionId);
       if (row === -1) throw new UserError(`no session ${sessionId} of user '${userId}'`);
-      return { session: workspace.sessions.row(row), events: sessionEvents(cache, cache.users.find(userId)!, sessionId) };
+      return { session: workspace.sessions.row(row), events: sessionEvents(cache, userKey!, sessionId) };
     },
 
     async searchUsers(raw) {

@@ -1,6 +1,7 @@
 import type { SessionCache } from '../cache/session-cache.ts';
 import { attrColumn } from '../cache/schema.ts';
 import { isoTime } from '../export/csv-file.ts';
+import type { Dictionary } from '../model/dictionary.ts';
 import { NULL_KEY } from '../model/event-batch.ts';
 import { dayToIsoDate, isoDateToDay } from '../time/calendar-day.ts';
 import { UserError } from '../util/user-error.ts';
@@ -28,6 +29,7 @@ export class SessionTable {
   private readonly lastName: Int32Array;
   private readonly attrs: Int32Array[];
   private readonly strings: string[];
+  private readonly stringKeys: Dictionary;
   private readonly userIds: string[];
   /** Users in user_id order (code points, as SQLite compares), and each user's rows. */
   private readonly usersInOrder: Int32Array;
@@ -73,6 +75,7 @@ export class SessionTable {
     }
     this.userIds = cache.users.values;
     this.strings = cache.strings.values;
+    this.stringKeys = cache.strings;
     const userCount = this.userIds.length;
     this.usersInOrder = Int32Array.from(cache.db.prepare('SELECT user_key FROM users ORDER BY user_id').pluck().all() as number[]);
     this.userRank = new Int32Array(userCount);
@@ -101,9 +104,8 @@ export class SessionTable {
   }
 
   /** The row number of a user's session, or -1. */
-  find(userId: string, sessionId: number, userKeyOf: (id: string) => number | undefined): number {
-    const u = userKeyOf(userId);
-    if (u === undefined || u >= this.userFirstRow.length || this.userFirstRow[u] === -1) return -1;
+  find(u: number, sessionId: number): number {
+    if (u >= this.userFirstRow.length || this.userFirstRow[u] === -1) return -1;
     const first = this.userFirstRow[u];
     const r = first + sessionId - this.sessionId[first];
     return r >= first && r < first + this.userRowCount[u] && this.sessionId[r] === sessionId ? r : -1;
@@ -126,6 +128,19 @@ export class SessionTable {
       last_event: this.strings[this.lastName[r]],
       attributes,
     };
+  }
+
+  /** Users with sessions, and the first and last local start days (null when there are none). */
+  totals(): { users: number; firstDay: number | null; lastDay: number | null } {
+    let users = 0;
+    for (const count of this.userRowCount) if (count > 0) users++;
+    let first = Infinity;
+    let last = -Infinity;
+    for (const day of this.startDay) {
+      if (day < first) first = day;
+      if (day > last) last = day;
+    }
+    return { users, firstDay: this.length === 0 ? null : first, lastDay: this.length === 0 ? null : last };
   }
 
   /** Each attribute's values, most frequent first, for the filter choices. */
@@ -161,9 +176,9 @@ export class SessionTable {
     for (const [name, value] of Object.entries(filters.attributes ?? {})) {
       const a = this.attributes.indexOf(name);
       if (a === -1) throw new UserError(`unknown attribute '${name}'`);
-      const key = value === null ? NULL_KEY : this.strings.indexOf(value);
       // A value no session has matches nothing (-2 is no key).
-      attributeTests.push({ column: this.attrs[a], key: value !== null && key === -1 ? -2 : key });
+      const key = value === null ? NULL_KEY : (this.stringKeys.find(value) ?? -2);
+      attributeTests.push({ column: this.attrs[a], key });
     }
     const out = new Uint32Array(this.length);
     let count = 0;

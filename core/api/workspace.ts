@@ -88,9 +88,9 @@ export class Workspace {
   summary(): CacheSummary | null {
     if (this.open === null) return null;
     const { cache, path, demo } = this.open;
-    const totals = cache.db
-      .prepare('SELECT count(*) AS sessions, count(DISTINCT user_key) AS users, min(start_day) AS first, max(start_day) AS last FROM sessions')
-      .get() as { sessions: number; users: number; first: number | null; last: number | null };
+    // The session table holds every session already (the Sessions view needs it): no second scan.
+    const sessions = this.sessions;
+    const totals = sessions.totals();
     const events = cache.db.prepare('SELECT coalesce(sum(event_count), 0) FROM user_days').pluck().get() as number;
     const definition = cache.definition;
     return {
@@ -98,16 +98,16 @@ export class Workspace {
       demo,
       events,
       users: totals.users,
-      sessions: totals.sessions,
-      first_date: totals.first === null ? null : dayToIsoDate(totals.first),
-      last_date: totals.last === null ? null : dayToIsoDate(totals.last),
+      sessions: sessions.length,
+      first_date: totals.firstDay === null ? null : dayToIsoDate(totals.firstDay),
+      last_date: totals.lastDay === null ? null : dayToIsoDate(totals.lastDay),
       definition: {
         threshold_ms: definition.thresholdMs,
         time_zone: definition.timeZone,
         attributes: definition.attributes.map((a) => ({ name: a.name, source: a.source ?? null })),
         excluded_events: [...definition.excludedEvents],
       },
-      attribute_values: this.sessions.attributeValues(),
+      attribute_values: sessions.attributeValues(),
     };
   }
 

@@ -124,3 +124,8 @@ export function interruptSignal(): { signal: AbortSignal; dispose: () => void } 
   process.once('SIGINT', onInterrupt);
   return { signal: controller.signal, dispose: () => process.removeListener('SIGINT', onInterrupt) };
 }
+
+/** The command-line flag of an option's property name: `excludeEvents` → `--exclude-events`. */
+export function flagOf(property: string): string {
+  return `--${property.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}

@@ -32,3 +32,13 @@ function openForReading(path: string): SessionCache {
     return SessionCache.open(path, { readonly: true });
   }
 }
+
+/** The definition stored in a cache, read without creating or changing anything. */
+export function storedDefinition(path: string): SessionDefinition {
+  const cache = SessionCache.open(path, { readonly: true });
+  try {
+    return cache.definition;
+  } finally {
+    cache.close();
+  }
+}

@@ -4,7 +4,7 @@ import { exportSessions } from '../export/export-sessions.ts';
 import { writeDbtProject } from '../export/dbt/dbt-project.ts';
 import { MAX_LOOKBACK_DAYS } from '../export/dbt/project-vars.ts';
 import { UserError } from '../util/user-error.ts';
-import { addTableOptions, mappingFromFlags, type TableFlags } from './bigquery-options.ts';
+import { addTableOptions, flagOf, mappingFromFlags, type TableFlags } from './bigquery-options.ts';
 import { openForReading } from './cache-access.ts';
 
 const DEFAULT_LOOKBACK_DAYS = 3;
@@ -41,7 +41,7 @@ export function registerExportCommand(program: Command): void {
     if (what === 'dbt') return exportDbt(flags);
     if (what !== 'sessions' && what !== 'events') throw new UserError(`export what? use 'sessions', 'events' or 'dbt', not '${what}'`);
     const misplaced = DBT_ONLY.find((name) => flags[name] !== undefined);
-    if (misplaced !== undefined) throw new UserError(`--${misplaced.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} goes with 'export dbt'`);
+    if (misplaced !== undefined) throw new UserError(`${flagOf(misplaced)} goes with 'export dbt'`);
     const cache = openForReading(flags.db);
     try {
       const rows = what === 'sessions' ? exportSessions(cache, flags.out) : exportEvents(cache, flags.out);

@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { SessionCache } from '../cache/session-cache.ts';
 import { defaultDefinition } from '../definition.ts';
 import { estimateFetch, fetchIntoCache, formatBytes, type FetchEstimate, type FetchProgress } from '../bigquery/fetch-events.ts';
-import { withCreatedCache } from './cache-access.ts';
+import { storedDefinition, withCreatedCache } from './cache-access.ts';
 import { addDefinitionOptions, definitionWithFlags, type DefinitionFlags } from './definition-options.ts';
 import { addWarehouseOptions, interruptSignal, warehouseRequestFrom, type WarehouseFlags } from './bigquery-options.ts';
 import { printImportSummary } from './import-summary.ts';
@@ -43,12 +42,7 @@ export function registerFetchCommand(program: Command): void {
       const request = warehouseRequestFrom(flags, interrupt.signal);
       if (flags.dryRun) {
         // A dry run reads the stored definition (for its zone) but never creates or changes a cache.
-        let stored = defaultDefinition();
-        if (existsSync(flags.db)) {
-          const cache = SessionCache.open(flags.db, { readonly: true });
-          stored = cache.definition;
-          cache.close();
-        }
+        const stored = existsSync(flags.db) ? storedDefinition(flags.db) : defaultDefinition();
         const estimate = await estimateFetch(request, definitionWithFlags(stored, flags));
         const { sql: _sql, ...fields } = estimate;
         process.stdout.write(flags.json ? `${JSON.stringify({ dry_run: true, ...fields })}\n` : `${estimateLine(estimate)}\nnothing fetched (dry run)\n`);

@@ -1,14 +1,12 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { SessionCache } from '../cache/session-cache.ts';
 import { defaultDefinition, parseEventList, validateDefinition, type SessionDefinition } from '../definition.ts';
 import { estimatePushDownSweep, pushDownSweep, pushDownThresholdsHelp } from '../bigquery/push-down-sweep.ts';
 import { EventTimeline } from '../sessionize/event-timeline.ts';
 import { GapIndex, type SweepPoint } from '../sessionize/threshold-sweep.ts';
 import { formatDurationMs, parseDurationMs } from '../time/duration.ts';
 import { UserError } from '../util/user-error.ts';
-import { addWarehouseOptions, interruptSignal, requireWarehouseFlags, warehouseRequestFrom, type WarehouseFlags } from './bigquery-options.ts';
-import { openForReading } from './cache-access.ts';
+import { addWarehouseOptions, flagOf, interruptSignal, requireWarehouseFlags, warehouseRequestFrom, type WarehouseFlags } from './bigquery-options.ts';
+import { openForReading, storedDefinition } from './cache-access.ts';
 import { estimateLine, reportEstimate } from './fetch-command.ts';
 
 interface SweepFlags extends Partial<WarehouseFlags> {
@@ -50,7 +48,7 @@ export function registerSweepCommand(program: Command): void {
 
 function localSweep(flags: SweepFlags, thresholds: number[]): void {
   const misplaced = WAREHOUSE_ONLY.filter((name) => flags[name] !== undefined);
-  if (misplaced.length > 0) throw new UserError(`${optionName(misplaced[0])} goes with --bigquery`);
+  if (misplaced.length > 0) throw new UserError(`${flagOf(misplaced[0])} goes with --bigquery`);
   if (flags.db === undefined) throw new UserError('sweep needs --db CACHE (or --bigquery with --table, --from and --to)');
   const cache = openForReading(flags.db);
   try {
@@ -88,13 +86,7 @@ async function warehouseSweep(flags: SweepFlags, thresholds: number[]): Promise<
 
 /** The definition a warehouse sweep uses: the cache's when --db is given, with --tz and --exclude-events applied. */
 function sweepDefinition(flags: SweepFlags): SessionDefinition {
-  let stored = defaultDefinition();
-  if (flags.db !== undefined) {
-    if (!existsSync(flags.db)) throw new UserError(`no cache at ${flags.db}`);
-    const cache = SessionCache.open(flags.db, { readonly: true });
-    stored = cache.definition;
-    cache.close();
-  }
+  const stored = flags.db === undefined ? defaultDefinition() : storedDefinition(flags.db);
   return validateDefinition({
     ...stored,
     timeZone: flags.tz ?? stored.timeZone,
@@ -114,8 +106,4 @@ function printSweep(result: { time_zone: string; thresholds: SweepPoint[]; dates
   const out = lines(result.thresholds, '');
   for (const date of result.dates ?? []) out.push(date.local_date, ...lines(date.thresholds, '  '));
   process.stdout.write(`${out.join('\n')}\n`);
-}
-
-function optionName(flag: string): string {
-  return `--${flag.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
