@@ -29,6 +29,8 @@ export interface SessionQuery {
   /** A column of SESSION_SORT_COLUMNS or an attribute's name; ties go by user_id, session_id. */
   sort?: { column: string; direction: SortDirection };
   filters?: SessionFilters;
+  /** Sessions at this inactivity threshold instead of the stored one: a preview computed in memory. */
+  threshold_ms?: number;
 }
 
 /** One session, with the sessions CSV's fields (times ISO 8601 UTC, dates local). */
@@ -150,6 +152,66 @@ export interface MetricsResult {
   days: MetricsDay[];
 }
 
+/** The metrics of the Metrics view: SPEC §2's per-day metrics over a date range, plus its charts' data. */
+export interface AppMetrics extends MetricsResult {
+  /** The local start dates the metrics cover (inclusive), as asked; null for open ends. */
+  from: string | null;
+  to: string | null;
+  /** Sessions by duration: bins of whole seconds `from_secs <= duration < to_secs` (to_secs null: no upper end). */
+  histogram: Array<{ from_secs: number; to_secs: number | null; sessions: number }>;
+  /** The totals per value of one attribute, most sessions first; null when none was asked for. */
+  breakdown: { attribute: string; rows: Array<{ value: string | null } & Omit<MetricsDay, 'start_date'>> } | null;
+}
+
+/** One event on a user's timeline. */
+export interface JourneyEvent extends SessionEvent {
+  /** Milliseconds since local midnight of the session's date (where the tick goes). */
+  offset_ms: number;
+}
+
+/** One session on a user's timeline: its row and its events in order. */
+export interface JourneySession {
+  session: SessionRow;
+  /** Milliseconds since local midnight of its start and end. */
+  start_offset_ms: number;
+  end_offset_ms: number;
+  events: JourneyEvent[];
+}
+
+/** A user's sessions, one entry per local date with sessions. */
+export interface UserJourney {
+  user_id: string;
+  threshold_ms: number;
+  /** Neighbours in user_id order (users with sessions), for stepping through users. */
+  previous_user: string | null;
+  next_user: string | null;
+  sessions: number;
+  events: number;
+  days: Array<{ date: string; sessions: JourneySession[] }>;
+  /** True when the user has more events than a timeline shows; the first ones are shown. */
+  truncated: boolean;
+}
+
+/** In-day gaps between consecutive events (the gaps a threshold cuts), on logarithmic bins. */
+export interface GapHistogram {
+  /** All in-day gaps longer than 0 ms. */
+  gaps: number;
+  /** Bins `from_ms < gap <= to_ms`, ascending and contiguous; the first starts at 0. */
+  bins: Array<{ from_ms: number; to_ms: number; gaps: number }>;
+}
+
+/** Two thresholds side by side; a shorter threshold only ever cuts the longer one's sessions. */
+export interface ThresholdComparison {
+  a: ThresholdPreview;
+  b: ThresholdPreview;
+  /** Sessions under the longer threshold that the shorter one cuts into several… */
+  split_sessions: number;
+  /** …and how many sessions they become under the shorter one. */
+  split_into: number;
+  /** Sessions that are the same under both. */
+  unchanged: number;
+}
+
 /** Long work reports progress under a task id the caller chooses, and can be cancelled by it. */
 export interface TaskProgress {
   taskId: string;
@@ -170,13 +232,26 @@ export interface ApiMethods {
   importFiles: { params: { taskId: string; paths: string[]; range?: { from: string; to: string } | null }; result: ImportResult };
   cancelTask: { params: { taskId: string }; result: { cancelled: boolean } };
   listSessions: { params: SessionQuery; result: SessionPage };
-  sessionEvents: { params: { user_id: string; session_id: number }; result: SessionDetail };
+  sessionEvents: { params: { user_id: string; session_id: number; threshold_ms?: number }; result: SessionDetail };
+  /** A user's timeline; with no user_id, the first user's. */
+  userJourney: { params: { user_id?: string; threshold_ms?: number }; result: UserJourney };
   searchUsers: { params: { query: string; limit?: number }; result: { users: string[] } };
-  metrics: { params: { threshold_ms?: number }; result: MetricsResult };
+  metrics: { params: { threshold_ms?: number; from?: string; to?: string; breakdown?: string | null }; result: AppMetrics };
+  gapHistogram: { params: Record<string, never>; result: GapHistogram };
+  compareThresholds: { params: { a_ms: number; b_ms: number }; result: ThresholdComparison };
   previewThreshold: { params: { threshold_ms: number }; result: ThresholdPreview };
   sweep: { params: { thresholds_ms: number[] }; result: SweepResult };
   applyDefinition: { params: DefinitionPatch; result: CacheSummary };
-  exportCsv: { params: { taskId: string; what: 'sessions' | 'events'; path: string }; result: { rows: number; path: string } };
+  /**
+   * The sessions or events CSV of the sessions the view shows: at a preview threshold when one is
+   * given, limited to the sessions matching the filters when given (the events of those sessions).
+   */
+  exportCsv: {
+    params: { taskId: string; what: 'sessions' | 'events'; path: string; threshold_ms?: number; filters?: SessionFilters };
+    result: { rows: number; path: string };
+  };
+  /** The stored definition as a dbt project (`export dbt`): a folder, or a .zip file when the path ends in .zip. */
+  exportDbt: { params: { path: string; table: string; lookback_days?: number }; result: { files: number; path: string } };
 }
 
 export type ApiMethod = keyof ApiMethods;
@@ -186,6 +261,8 @@ export type ApiResult<M extends ApiMethod> = ApiMethods[M]['result'];
 /** Events pushed to the renderer. */
 export interface ApiEvents {
   progress: TaskProgress;
+  /** The open cache changed (another cache opened, an import, a new definition): its summary now. */
+  workspace: CacheSummary | null;
 }
 export type ApiEvent = keyof ApiEvents;
 
@@ -198,17 +275,22 @@ const METHOD_SET: Record<ApiMethod, true> = {
   cancelTask: true,
   listSessions: true,
   sessionEvents: true,
+  userJourney: true,
   searchUsers: true,
   metrics: true,
+  gapHistogram: true,
+  compareThresholds: true,
   previewThreshold: true,
   sweep: true,
   applyDefinition: true,
   exportCsv: true,
+  exportDbt: true,
 };
 
 /** The method names, for transports that register one handler per method. */
 export const API_METHODS = Object.keys(METHOD_SET) as ApiMethod[];
-export const API_EVENTS: ApiEvent[] = ['progress'];
+const EVENT_SET: Record<ApiEvent, true> = { progress: true, workspace: true };
+export const API_EVENTS = Object.keys(EVENT_SET) as ApiEvent[];
 
 export function isApiMethod(name: unknown): name is ApiMethod {
   return typeof name === 'string' && Object.hasOwn(METHOD_SET, name);

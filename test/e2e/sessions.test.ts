@@ -1,24 +1,14 @@
 // End to end: browser mode (`session-explorer serve --demo`) in headless Chromium, driven through
 // roles and accessible names, checked against what the command line exports from the same cache.
 import assert from 'node:assert/strict';
-import { type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { REPO_ROOT, csvRecords, exportText, spawnCli, tempDir } from '../support/cli.ts';
-
-const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
-const WAIT_MS = 15_000;
-
-interface Served {
-  child: ChildProcess;
-  url: string;
-  origin: string;
-  port: number;
-  token: string;
-}
+import type { Browser, Locator, Page } from 'playwright-core';
+import { csvRecords, exportText } from '../support/cli.ts';
+import {
+  ARTIFACTS, WAIT_MS, callApi, digits, eventually, openPage, rawPost, serveDemo, stopServer, unneutralised, type Served,
+} from './support/served-app.ts';
 
 type Csv = Array<Record<string, string>>;
 
@@ -29,38 +19,20 @@ let page: Page;
 let sessionsCsv: string;
 let sessions: Csv;
 /** Errors the page threw or logged. */
-const problems: string[] = [];
+let problems: string[] = [];
 
 before(async () => {
-  assert.ok(
-    existsSync(join(REPO_ROOT, 'renderer', 'dist', 'index.html')),
-    'the UI is not built: run `npm run build:renderer` (vite build --config renderer/vite.config.ts) first',
-  );
-  served = await serveDemo(tempDir('session-explorer-e2e-'));
-  const summary = (await callApi('summary', {})) as { path: string; sessions: number };
+  served = await serveDemo();
+  const summary = await callApi<{ path: string; sessions: number }>(served, 'summary', {});
   sessionsCsv = await exportText(summary.path, 'sessions');
   sessions = csvRecords(sessionsCsv).map((row) => Object.fromEntries(Object.entries(row).map(([name, cell]) => [name, unneutralised(cell)])));
   assert.equal(sessions.length, summary.sessions);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
-  page = await context.newPage();
-  page.setDefaultTimeout(WAIT_MS);
-  page.on('pageerror', (error) => problems.push(error.message));
-  page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.goto(served.url);
+  ({ browser, page, problems } = await openPage(served.url));
 });
 
 after(async () => {
   await browser?.close();
-  if (served?.child.exitCode === null) {
-    const exited = new Promise((resolve) => served.child.once('exit', resolve));
-    served.child.kill('SIGTERM');
-    await exited;
-  }
+  await stopServer(served);
 });
 
 test('the Sessions view shows the demo sessions, as many as the sessions CSV has rows', async () => {
@@ -177,9 +149,9 @@ test('Export sessions CSV downloads exactly what `session-explorer export sessio
 });
 
 test('the server refuses API calls without the token, and with a foreign Host header', async () => {
-  assert.equal((await rawPost('/api/summary', { host: `127.0.0.1:${served.port}` })).status, 401);
-  assert.equal((await rawPost('/api/summary', { host: `evil.example:${served.port}`, 'x-session-explorer-token': served.token })).status, 403);
-  assert.equal((await rawPost('/api/summary', { host: `localhost:${served.port}`, 'x-session-explorer-token': served.token })).status, 200);
+  assert.equal((await rawPost(served, '/api/summary', { host: `127.0.0.1:${served.port}` })).status, 401);
+  assert.equal((await rawPost(served, '/api/summary', { host: `evil.example:${served.port}`, 'x-session-explorer-token': served.token })).status, 403);
+  assert.equal((await rawPost(served, '/api/summary', { host: `localhost:${served.port}`, 'x-session-explorer-token': served.token })).status, 200);
 });
 
 test('the page threw and logged no errors', () => {
@@ -187,51 +159,6 @@ test('the page threw and logged no errors', () => {
 });
 
 // --- helpers ---
-
-/** `serve --demo --port 0` with the demo cache generated under `dir`; resolves with the printed address. */
-async function serveDemo(dir: string): Promise<Served> {
-  const child = spawnCli(['serve', '--demo', '--port', '0'], { env: { TMPDIR: dir } });
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve printed no address in time:\n${stdout}\n${stderr}`)), 60_000);
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      const match = /Session Explorer is at (http:\/\/\S+)/.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited (${code}):\n${stdout}\n${stderr}`)));
-  });
-  const parsed = new URL(url);
-  return { child, url, origin: parsed.origin, port: Number(parsed.port), token: parsed.searchParams.get('token')! };
-}
-
-async function callApi(method: string, params: unknown): Promise<unknown> {
-  const response = await fetch(`${served.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-session-explorer-token': served.token },
-    body: JSON.stringify(params),
-  });
-  const body = (await response.json()) as { result?: unknown; error?: { message: string } };
-  assert.equal(response.status, 200, body.error?.message);
-  return body.result;
-}
-
-/** A POST with exactly these headers (fetch would not let the test set Host). */
-function rawPost(path: string, headers: Record<string, string>): Promise<{ status: number }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: served.port, path, method: 'POST', headers: { ...headers, 'content-type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
-    });
-    req.on('error', reject);
-    req.end('{}');
-  });
-}
 
 interface ShownRow {
   index: number;
@@ -269,25 +196,6 @@ async function expectRows(grid: Locator, expected: Csv): Promise<void> {
   };
   const shown = await eventually(read, (got) => JSON.stringify(got) === JSON.stringify(want));
   assert.deepEqual(shown, want);
-}
-
-/** Polls `read` until `ok` holds (or the wait ends), and returns the last value read for the assertion. */
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = WAIT_MS): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > end) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function digits(text: string | null): number {
-  return Number((text ?? '').replace(/\D/g, '') || NaN);
-}
-
-/** The CSV neutralises cells starting with = + - @ tab CR by a leading ' (SPEC §2); the UI shows the value. */
-function unneutralised(cell: string): string {
-  return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
 }
 
 /** Sorted by `compare`, ties kept in the CSV's order (user_id, session_id) — the server's tie-break. */

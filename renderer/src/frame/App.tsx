@@ -1,10 +1,14 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { CacheSummary } from '../../../core/api/contract.ts';
 import { messageOf, type AppHost } from '../api/index.ts';
 import { count } from '../format.ts';
+import { JourneysView } from '../journeys/JourneysView.tsx';
+import { MetricsView } from '../metrics/MetricsView.tsx';
 import { SessionsView } from '../sessions/SessionsView.tsx';
+import { ThresholdView } from '../threshold/ThresholdView.tsx';
 import { DataPanel } from './DataPanel.tsx';
-import { Placeholder, TABS, Tabs, type TabId } from './Tabs.tsx';
+import { ExplorerProvider, type Explorer, type JourneyTarget } from './explorer.tsx';
+import { TABS, Tabs, type TabId } from './Tabs.tsx';
 
 /** The open cache as the UI knows it: still asking, none, or its summary. */
 export type SummaryState = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'ready'; summary: CacheSummary | null };
@@ -24,19 +28,61 @@ export function App({ host }: { host: AppHost }) {
   }, [host]);
   useEffect(load, [load]);
 
-  const changed = useCallback((summary: CacheSummary) => {
+  const [previewMs, setPreviewMs] = useState<number | null>(null);
+  const [previewCount, setPreviewCount] = useState<number | null>(null);
+  const [journeyTarget, setJourneyTarget] = useState<JourneyTarget | null>(null);
+
+  const changed = useCallback((summary: CacheSummary | null) => {
     setState({ kind: 'ready', summary });
     setVersion((v) => v + 1);
+    setPreviewMs(null);
   }, []);
 
   const summary = state.kind === 'ready' ? state.summary : null;
+  const storedMs = summary?.definition.threshold_ms ?? 0;
+  const preview = previewMs !== null && previewMs !== storedMs ? previewMs : null;
+
+  // The header's count follows the preview (the gap index answers it without reading SQLite).
+  useEffect(() => {
+    if (preview === null) return setPreviewCount(null);
+    let current = true;
+    host.api.previewThreshold({ threshold_ms: preview }).then(
+      (answer) => current && setPreviewCount(answer.sessions),
+      () => current && setPreviewCount(null),
+    );
+    return () => {
+      current = false;
+    };
+  }, [host, preview, version]);
+
+  const explorer = useMemo<Explorer>(
+    () => ({
+      host,
+      summary,
+      version,
+      previewMs: preview,
+      setPreviewMs,
+      thresholdMs: preview ?? storedMs,
+      changed,
+      showJourney: (target) => {
+        setJourneyTarget(target);
+        setTab('journeys');
+      },
+      journeyTarget,
+    }),
+    [host, summary, version, preview, storedMs, changed, journeyTarget],
+  );
+
+  const shownCount = preview !== null && previewCount !== null ? previewCount : (summary?.sessions ?? 0);
   return (
+    <ExplorerProvider value={explorer}>
     <div className="app">
       <AppHeader>
         {summary !== null && <span className="header-cache">{summary.demo ? 'Demo data' : summary.path}</span>}
         <span className="header-count" role="status" aria-label="Session count" aria-live="polite">
-          {state.kind === 'ready' ? `${count(summary?.sessions ?? 0)} sessions` : '…'}
+          {state.kind === 'ready' ? `${count(shownCount)} sessions` : '…'}
         </span>
+        {preview !== null && <span className="header-preview">previewing a new threshold</span>}
       </AppHeader>
       <div className="app-body">
         <DataPanel host={host} state={state} onChanged={changed} onRetry={load} />
@@ -44,14 +90,27 @@ export function App({ host }: { host: AppHost }) {
           <Tabs current={tab} onChange={setTab} />
           {TABS.map(({ id }) => (
             <div key={id} className="tab-panel" role="tabpanel" id={`panel-${id}`} aria-labelledby={`tab-${id}`} hidden={tab !== id}>
-              {tab === id &&
-                (id === 'sessions' ? <SessionsView host={host} state={state} version={version} /> : <Placeholder tab={id} />)}
+              {tab === id && <View tab={id} state={state} />}
             </div>
           ))}
         </main>
       </div>
     </div>
+    </ExplorerProvider>
   );
+}
+
+function View({ tab, state }: { tab: TabId; state: SummaryState }) {
+  switch (tab) {
+    case 'sessions':
+      return <SessionsView state={state} />;
+    case 'journeys':
+      return <JourneysView />;
+    case 'metrics':
+      return <MetricsView />;
+    case 'threshold':
+      return <ThresholdView />;
+  }
 }
 
 /** A browser page opened without the server's access token. */

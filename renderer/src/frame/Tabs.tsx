@@ -40,33 +40,3 @@ export function Tabs({ current, onChange }: { current: TabId; onChange: (tab: Ta
     </div>
   );
 }
-
-const NEXT: Record<Exclude<TabId, 'sessions'>, { title: string; text: string; command: string }> = {
-  journeys: {
-    title: 'Journeys arrive next',
-    text: 'Each user’s events in session order, with the gaps that split them — the events CSV, browsable.',
-    command: 'session-explorer export events --db CACHE --out events.csv',
-  },
-  metrics: {
-    title: 'Metrics arrive next',
-    text: 'Per day: sessions, users, average session time per user, first-session duration, median and p90, bounce share.',
-    command: 'session-explorer metrics --db CACHE',
-  },
-  threshold: {
-    title: 'The threshold slider arrives next',
-    text: 'Move the inactivity threshold and watch the session count and durations re-sessionize live; apply it to the cache.',
-    command: 'session-explorer sweep --db CACHE --thresholds 5m,10m,20m,30m,1h',
-  },
-};
-
-/** A deliberate "not yet" for views of a later issue. */
-export function Placeholder({ tab }: { tab: Exclude<TabId, 'sessions'> }) {
-  return (
-    <div className="empty-state">
-      <h2>{NEXT[tab].title}</h2>
-      <p>{NEXT[tab].text}</p>
-      <p className="muted">Meanwhile, the command line has it:</p>
-      <code className="command">{NEXT[tab].command}</code>
-    </div>
-  );
-}

@@ -5,13 +5,19 @@ import { clock, count, duration, gap, orNone, plural } from '../format.ts';
 
 type Load = { kind: 'loading' } | { kind: 'failed'; message: string } | { kind: 'ready'; detail: SessionDetail };
 
-/** One session's events in order, with the gap before each; Escape or the close button closes it. */
-export function SessionPanel({ api, session, zone, attributes, onClose }: {
+/**
+ * One session's events in order, with the gap before each; Escape or the close button closes it.
+ * `thresholdMs` is the preview threshold the session belongs to (its ids differ from the stored ones).
+ */
+export function SessionPanel({ api, session, zone, attributes, onClose, thresholdMs, onShowJourney }: {
   api: ApiFunctions;
   session: SessionRow;
   zone: string;
   attributes: string[];
   onClose: () => void;
+  thresholdMs?: number;
+  /** Offered as a "Show in Journeys" link when given. */
+  onShowJourney?: () => void;
 }) {
   const [load, setLoad] = useState<Load>({ kind: 'loading' });
   const [attempt, setAttempt] = useState(0);
@@ -20,14 +26,14 @@ export function SessionPanel({ api, session, zone, attributes, onClose }: {
   useEffect(() => {
     let current = true;
     setLoad({ kind: 'loading' });
-    api.sessionEvents({ user_id: session.user_id, session_id: session.session_id }).then(
+    api.sessionEvents({ user_id: session.user_id, session_id: session.session_id, ...(thresholdMs === undefined ? {} : { threshold_ms: thresholdMs }) }).then(
       (detail) => current && setLoad({ kind: 'ready', detail }),
       (error: unknown) => current && setLoad({ kind: 'failed', message: messageOf(error) }),
     );
     return () => {
       current = false;
     };
-  }, [api, session.user_id, session.session_id, attempt]);
+  }, [api, session.user_id, session.session_id, thresholdMs, attempt]);
 
   // Focus moves here on opening and goes back where it was on closing.
   useEffect(() => {
@@ -84,6 +90,11 @@ export function SessionPanel({ api, session, zone, attributes, onClose }: {
           </div>
         ))}
       </dl>
+      {onShowJourney !== undefined && (
+        <button type="button" className="button small" onClick={onShowJourney}>
+          Show in Journeys
+        </button>
+      )}
       {load.kind === 'loading' && <p className="muted panel-status">Loading events…</p>}
       {load.kind === 'failed' && (
         <div className="panel-status" role="alert">

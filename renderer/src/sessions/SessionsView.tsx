@@ -1,9 +1,9 @@
 import type { SortingState, Updater } from '@tanstack/react-table';
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { SessionFilters, SessionRow } from '../../../core/api/contract.ts';
-import type { AppHost } from '../api/index.ts';
 import { count } from '../format.ts';
 import type { SummaryState } from '../frame/App.tsx';
+import { previewParam, useExplorer, type Explorer } from '../frame/explorer.tsx';
 import { sessionColumns } from './columns.tsx';
 import { FilterBar, hasFilters } from './FilterBar.tsx';
 import { SessionGrid, sessionKey } from './SessionGrid.tsx';
@@ -11,7 +11,9 @@ import { SessionPanel } from './SessionPanel.tsx';
 import { useSessionPages, type SessionSort } from './use-session-pages.ts';
 
 /** The Sessions view: filters, the virtualized grid, and the open session's events beside it. */
-export function SessionsView({ host, state, version }: { host: AppHost; state: SummaryState; version: number }) {
+export function SessionsView({ state }: { state: SummaryState }) {
+  const explorer = useExplorer();
+  const { host, version } = explorer;
   const summary = state.kind === 'ready' ? state.summary : null;
   const [sorting, setSorting] = useState<SortingState>([]);
   const [filters, setFilters] = useState<SessionFilters>({});
@@ -25,9 +27,9 @@ export function SessionsView({ host, state, version }: { host: AppHost; state: S
     [sorting],
   );
   const onSortingChange = useCallback((updater: Updater<SortingState>) => setSorting((old) => (typeof updater === 'function' ? updater(old) : updater)), []);
-  const pages = useSessionPages(host.api, summary === null ? null : { sort, filters }, version);
+  const pages = useSessionPages(host.api, summary === null ? null : { sort, filters, ...previewParam(explorer) }, version);
   // The cache changed: the open session may be gone, or another now.
-  useEffect(() => setOpen(null), [version]);
+  useEffect(() => setOpen(null), [version, explorer.previewMs]);
 
   if (state.kind === 'loading') return <div className="empty-state">Loading…</div>;
   if (summary === null) {
@@ -91,8 +93,21 @@ export function SessionsView({ host, state, version }: { host: AppHost; state: S
         />
       </div>
       {open !== null && (
-        <SessionPanel key={sessionKey(open)} api={host.api} session={open} zone={zone} attributes={attributes} onClose={() => setOpen(null)} />
+        <SessionPanel
+          key={sessionKey(open)}
+          api={host.api}
+          session={open}
+          zone={zone}
+          attributes={attributes}
+          onClose={() => setOpen(null)}
+          {...previewParamAs(explorer)}
+          onShowJourney={() => explorer.showJourney({ user_id: open.user_id, session_id: open.session_id })}
+        />
       )}
     </div>
   );
+}
+
+function previewParamAs(explorer: Explorer): { thresholdMs?: number } {
+  return explorer.previewMs === null ? {} : { thresholdMs: explorer.previewMs };
 }

@@ -30,7 +30,7 @@ export interface SessionPages {
  */
 export function useSessionPages(
   api: ApiFunctions,
-  query: { sort: SessionSort | null; filters: SessionFilters } | null,
+  query: { sort: SessionSort | null; filters: SessionFilters; threshold_ms?: number } | null,
   version: number,
 ): SessionPages {
   const key = JSON.stringify([query, version]);
@@ -49,7 +49,13 @@ export function useSessionPages(
       loading.current.add(page);
       const asked = current.current;
       api
-        .listSessions({ offset: page * PAGE_SIZE, limit: PAGE_SIZE, ...(query.sort ? { sort: query.sort } : {}), filters: query.filters })
+        .listSessions({
+          offset: page * PAGE_SIZE,
+          limit: PAGE_SIZE,
+          ...(query.sort ? { sort: query.sort } : {}),
+          filters: query.filters,
+          ...(query.threshold_ms === undefined ? {} : { threshold_ms: query.threshold_ms }),
+        })
         .then(
           (result) => {
             if (current.current !== asked) return;

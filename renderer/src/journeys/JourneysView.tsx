@@ -1,0 +1,7 @@
+import { useExplorer } from '../frame/explorer.tsx';
+
+/** Placeholder until the view lands. */
+export function JourneysView() {
+  const { summary } = useExplorer();
+  return <div className="empty-state">{summary === null ? 'No data yet' : 'JourneysView'}</div>;
+}
