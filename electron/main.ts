@@ -80,7 +80,6 @@ function start(): void {
     const actions = menuActions({
       handlers,
       dialogs,
-      workspaceChanged: () => currentWindow()?.webContents.reload(),
       tell: (kind, message) => {
         const parent = currentWindow();
         const options = { type: kind, message, buttons: ['OK'] };

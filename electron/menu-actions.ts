@@ -7,18 +7,17 @@ export interface MenuActionDeps {
   /** The same handlers the page calls over IPC: a menu command is one more caller of the API. */
   handlers: ApiHandlers;
   dialogs: NativeDialogs;
-  /**
-   * After the menu changed which cache is open, or its content. The contract has no event that
-   * tells the page so, so the page is reloaded and reads the summary again.
-   */
-  workspaceChanged(): void;
   /** One line for the user (a message box). */
   tell(kind: 'info' | 'error', message: string): void;
   openExternal(url: string): void;
   helpUrl: string;
 }
 
-/** The File and Help menus' commands, done in the main process through the API's handlers. */
+/**
+ * The File and Help menus' commands, done in the main process through the API's handlers. A
+ * command that changes the cache needs no word to the page: the handlers send every window
+ * the `workspace` event.
+ */
 export function menuActions(deps: MenuActionDeps): MenuActions {
   const { handlers, dialogs } = deps;
   let tasks = 0;
@@ -45,19 +44,16 @@ export function menuActions(deps: MenuActionDeps): MenuActions {
       const path = await dialogs.chooseCacheFile();
       if (path === null) return null;
       await handlers.openCache({ path });
-      deps.workspaceChanged();
       return null;
     }),
     openDemo: command(async () => {
       await handlers.openDemo({});
-      deps.workspaceChanged();
       return null;
     }),
     importFiles: command(async () => {
       const paths = await dialogs.chooseImportFiles();
       if (paths.length === 0) return null;
       const result = await handlers.importFiles({ taskId: taskId(), paths });
-      deps.workspaceChanged();
       const count = (n: number) => n.toLocaleString('en-US');
       return `Imported ${count(result.imported)} events (${count(result.duplicates)} duplicates, ${count(result.rejected)} rejected rows).`;
     }),

@@ -251,7 +251,10 @@ export interface ApiMethods {
     result: { rows: number; path: string };
   };
   /** The stored definition as a dbt project (`export dbt`): a folder, or a .zip file when the path ends in .zip. */
-  exportDbt: { params: { path: string; table: string; lookback_days?: number }; result: { files: number; path: string } };
+  exportDbt: {
+    params: { path: string; table: string; layout?: 'mixpanel' | 'flat'; lookback_days?: number };
+    result: { files: number; path: string };
+  };
 }
 
 export type ApiMethod = keyof ApiMethods;

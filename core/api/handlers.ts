@@ -1,14 +1,21 @@
+import { presetMapping } from '../bigquery/column-mapping.ts';
 import { validateDefinition } from '../definition.ts';
-import { exportEvents } from '../export/export-events.ts';
-import { exportSessions } from '../export/export-sessions.ts';
+import { writeDbtProject } from '../export/dbt/dbt-project.ts';
+import { writeDbtZip } from '../export/dbt/dbt-zip.ts';
+import { MAX_LOOKBACK_DAYS } from '../export/dbt/project-vars.ts';
+import { exportEventsOf } from '../export/export-events.ts';
+import { exportSessionRows } from '../export/export-sessions.ts';
 import { applyDefinition, importFiles } from '../import-files.ts';
-import { previewMetrics, storedMetrics } from '../metrics/session-metrics.ts';
+import { ZoneCalendar } from '../time/zone-calendar.ts';
 import { UserError } from '../util/user-error.ts';
+import { appMetrics } from './app-metrics.ts';
 import type { ApiEvents, ApiMethod, ApiResult, SessionFilters, SessionQuery } from './contract.ts';
 import {
   numberList, oneOf, optionalText, optionalWholeNumber, paramsObject, text, textList, wholeNumber,
 } from './param-checks.ts';
 import { sessionEvents } from './session-events.ts';
+import { compareThresholds, gapHistogram } from './threshold-tools.ts';
+import { userJourney } from './user-journey.ts';
 import { searchUsers } from './user-search.ts';
 import type { Workspace } from './workspace.ts';
 
@@ -41,6 +48,19 @@ export function createApiHandlers(workspace: Workspace, emit: Emit): ApiHandlers
   }
 
   const summaryOrFail = () => workspace.summary()!;
+  /** After a change to the cache: every window learns its new summary. */
+  const changed = () => {
+    workspace.changed();
+    const summary = workspace.summary();
+    emit('workspace', summary);
+    return summary!;
+  };
+  /** The table a call's optional `threshold_ms` asks for: a preview, or the stored sessions. */
+  const tableFor = (params: Record<string, unknown>) => {
+    const threshold = optionalWholeNumber(params, 'threshold_ms');
+    return workspace.sessionsAt(threshold === undefined ? undefined : checkedThreshold(threshold));
+  };
+  const thresholdOf = (params: Record<string, unknown>) => optionalWholeNumber(params, 'threshold_ms') ?? workspace.cache.definition.thresholdMs;
 
   return {
     async summary() {
@@ -50,7 +70,7 @@ export function createApiHandlers(workspace: Workspace, emit: Emit): ApiHandlers
     async openCache(raw) {
       const params = paramsObject(raw);
       workspace.openCache(text(params, 'path'), params.create === true);
-      return summaryOrFail();
+      return changed();
     },
 
     async openDemo(raw) {
@@ -60,7 +80,7 @@ export function createApiHandlers(workspace: Workspace, emit: Emit): ApiHandlers
         ...defined('days', optionalWholeNumber(params, 'days', 1)),
         ...defined('seed', optionalWholeNumber(params, 'seed')),
       });
-      return summaryOrFail();
+      return changed();
     },
 
     async importFiles(raw) {
@@ -78,7 +98,7 @@ export function createApiHandlers(workspace: Workspace, emit: Emit): ApiHandlers
           onProgress: (p) =>
             emit('progress', { taskId, phase: p.phase, done: p.bytesRead, total: p.totalBytes, ...(p.file ? { item: p.file } : {}) }),
         });
-        workspace.changed();
+        const after = changed();
         return {
           imported: summary.imported,
           duplicates: summary.duplicates,
@@ -86,7 +106,7 @@ export function createApiHandlers(workspace: Workspace, emit: Emit): ApiHandlers
           out_of_range: summary.out_of_range,
           days: summary.days,
           sessions: summary.sessions,
-          summary: summaryOrFail(),
+          summary: after,
           rejections: summary.rejections.slice(0, MAX_REJECTIONS_SHOWN).map((r) => ({ source: r.file, line: r.line, reason: r.reason, row: r.row })),
         };
       });
@@ -99,8 +119,9 @@ export function createApiHandlers(workspace: Workspace, emit: Emit): ApiHandlers
     },
 
     async listSessions(raw) {
-      const query = sessionQuery(paramsObject(raw));
-      const page = workspace.sessions.page(query);
+      const params = paramsObject(raw);
+      const query = sessionQuery(params);
+      const page = tableFor(params).page(query);
       return { total: page.total, offset: query.offset, rows: page.rows };
     },
 
@@ -108,11 +129,23 @@ export function createApiHandlers(workspace: Workspace, emit: Emit): ApiHandlers
       const params = paramsObject(raw);
       const userId = text(params, 'user_id');
       const sessionId = wholeNumber(params, 'session_id', 1);
-      const cache = workspace.cache;
-      const userKey = cache.users.find(userId);
-      const row = userKey === undefined ? -1 : workspace.sessions.find(userKey, sessionId);
+      const table = tableFor(params);
+      const userKey = workspace.cache.users.find(userId);
+      const row = userKey === undefined ? -1 : table.find(userKey, sessionId);
       if (row === -1) throw new UserError(`no session ${sessionId} of user '${userId}'`);
-      return { session: workspace.sessions.row(row), events: sessionEvents(cache, userKey!, sessionId) };
+      return { session: table.row(row), events: sessionEvents(workspace.cache, table.span(row)) };
+    },
+
+    async userJourney(raw) {
+      const params = paramsObject(raw);
+      const table = tableFor(params);
+      const cache = workspace.cache;
+      const userId = optionalText(params, 'user_id');
+      const userKey = userId === undefined ? table.firstUser() : cache.users.find(userId);
+      if (userKey === undefined || table.rowsOfUser(userKey).count === 0) {
+        throw new UserError(userId === undefined ? 'the cache holds no sessions' : `no sessions of user '${userId}'`);
+      }
+      return userJourney(cache, table, new ZoneCalendar(cache.definition.timeZone), userKey, thresholdOf(params));
     },
 
     async searchUsers(raw) {
@@ -122,10 +155,24 @@ export function createApiHandlers(workspace: Workspace, emit: Emit): ApiHandlers
     },
 
     async metrics(raw) {
-      const threshold = optionalWholeNumber(paramsObject(raw), 'threshold_ms');
-      const cache = workspace.cache;
-      if (threshold === undefined || threshold === cache.definition.thresholdMs) return storedMetrics(cache);
-      return previewMetrics(cache, checkedThreshold(threshold), workspace.timeline);
+      const params = paramsObject(raw);
+      const breakdown = params.breakdown === null ? undefined : optionalText(params, 'breakdown');
+      return appMetrics(tableFor(params), workspace.cache.definition, thresholdOf(params), {
+        ...defined('from', optionalText(params, 'from')),
+        ...defined('to', optionalText(params, 'to')),
+        ...defined('breakdown', breakdown),
+      });
+    },
+
+    async gapHistogram() {
+      return gapHistogram(workspace.timeline);
+    },
+
+    async compareThresholds(raw) {
+      const params = paramsObject(raw);
+      const a = checkedThreshold(wholeNumber(params, 'a_ms'));
+      const b = checkedThreshold(wholeNumber(params, 'b_ms'));
+      return compareThresholds(workspace.timeline, workspace.gapIndex, a, b);
     },
 
     async previewThreshold(raw) {
@@ -152,8 +199,7 @@ export function createApiHandlers(workspace: Workspace, emit: Emit): ApiHandlers
         excludedEvents: params.excluded_events === undefined ? stored.excludedEvents : textList(params, 'excluded_events'),
       });
       applyDefinition(cache, definition);
-      workspace.changed();
-      return summaryOrFail();
+      return changed();
     },
 
     async exportCsv(raw) {
@@ -161,13 +207,41 @@ export function createApiHandlers(workspace: Workspace, emit: Emit): ApiHandlers
       const taskId = text(params, 'taskId');
       const what = oneOf(params, 'what', ['sessions', 'events'] as const);
       const path = text(params, 'path');
+      const table = tableFor(params);
+      const filters = params.filters === undefined || params.filters === null ? {} : sessionFilters(paramsObject(params.filters));
+      const order = table.order({ filters });
       const cache = workspace.cache;
+      const preview = thresholdOf(params) === cache.definition.thresholdMs ? {} : { thresholdMs: thresholdOf(params) };
       return asTask(taskId, async () => {
-        emit('progress', { taskId, phase: 'exporting', done: 0, total: 0 });
-        const rows = what === 'sessions' ? exportSessions(cache, path) : exportEvents(cache, path);
-        emit('progress', { taskId, phase: 'exporting', done: rows, total: rows });
+        emit('progress', { taskId, phase: 'exporting', done: 0, total: what === 'sessions' ? order.length : 0 });
+        const onProgress = (done: number, total = 0) => emit('progress', { taskId, phase: 'exporting', done, total });
+        let rows: number;
+        if (what === 'sessions') {
+          rows = await exportSessionRows(table.attributes, order.length, (i) => table.row(order[i]), path, { onProgress });
+        } else {
+          rows = await exportEventsOf(cache, path, {
+            ...preview,
+            ...(order.length === table.length ? {} : { include: table.membership(order) }),
+            onProgress,
+          });
+        }
         return { rows, path };
       });
+    },
+
+    async exportDbt(raw) {
+      const params = paramsObject(raw);
+      const path = text(params, 'path');
+      const lookbackDays = optionalWholeNumber(params, 'lookback_days') ?? 3;
+      if (lookbackDays > MAX_LOOKBACK_DAYS) throw new UserError(`lookback_days must be at most ${MAX_LOOKBACK_DAYS}`);
+      const options = {
+        definition: workspace.cache.definition,
+        mapping: presetMapping(params.layout === undefined ? 'mixpanel' : oneOf(params, 'layout', ['mixpanel', 'flat'] as const)),
+        source: text(params, 'table'),
+        lookbackDays,
+      };
+      if (path.toLowerCase().endsWith('.zip')) return { files: writeDbtZip(options, path).files, path };
+      return { files: writeDbtProject({ ...options, outDir: path }).files.length, path };
     },
   };
 }
@@ -187,25 +261,26 @@ function sessionQuery(params: Record<string, unknown>): SessionQuery {
     const sort = paramsObject(params.sort);
     query.sort = { column: text(sort, 'column'), direction: oneOf(sort, 'direction', ['asc', 'desc'] as const) };
   }
-  if (params.filters !== undefined && params.filters !== null) {
-    const raw = paramsObject(params.filters);
-    const filters: SessionFilters = {};
-    const from = optionalText(raw, 'from');
-    const to = optionalText(raw, 'to');
-    const user = optionalText(raw, 'user');
-    if (from) filters.from = from;
-    if (to) filters.to = to;
-    if (user) filters.user = user;
-    if (raw.attributes !== undefined) {
-      const attributes: Record<string, string | null> = {};
-      for (const [name, value] of Object.entries(paramsObject(raw.attributes))) {
-        if (value !== null && typeof value !== 'string') throw new UserError(`filter ${name} must be text or null`);
-        attributes[name] = value;
-      }
-      filters.attributes = attributes;
-    }
-    query.filters = filters;
-  }
+  if (params.filters !== undefined && params.filters !== null) query.filters = sessionFilters(paramsObject(params.filters));
   return query;
+}
+
+function sessionFilters(raw: Record<string, unknown>): SessionFilters {
+  const filters: SessionFilters = {};
+  const from = optionalText(raw, 'from');
+  const to = optionalText(raw, 'to');
+  const user = optionalText(raw, 'user');
+  if (from) filters.from = from;
+  if (to) filters.to = to;
+  if (user) filters.user = user;
+  if (raw.attributes !== undefined) {
+    const attributes: Record<string, string | null> = {};
+    for (const [name, value] of Object.entries(paramsObject(raw.attributes))) {
+      if (value !== null && typeof value !== 'string') throw new UserError(`filter ${name} must be text or null`);
+      attributes[name] = value;
+    }
+    filters.attributes = attributes;
+  }
+  return filters;
 }
 

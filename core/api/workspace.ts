@@ -11,6 +11,9 @@ import { UserError } from '../util/user-error.ts';
 import type { CacheSummary } from './contract.ts';
 import { SessionTable } from './session-table.ts';
 
+/** Preview tables kept (a few MB each on the demo data, ~60 MB at a million sessions). */
+const MAX_PREVIEW_TABLES = 4;
+
 export interface WorkspaceOptions {
   /** Folder for generated demo caches (the user-data folder in Electron, a temporary one in browser mode). */
   demoDir: string;
@@ -27,6 +30,8 @@ export class Workspace {
   private table: SessionTable | null = null;
   private timelineCache: EventTimeline | null = null;
   private gapIndexCache: GapIndex | null = null;
+  /** Preview tables by threshold, most recent last: a slider moving back and forth reuses them. */
+  private previews = new Map<number, SessionTable>();
 
   constructor(options: WorkspaceOptions) {
     this.options = options;
@@ -71,14 +76,31 @@ export class Workspace {
     this.table = null;
     this.timelineCache = null;
     this.gapIndexCache = null;
+    this.previews.clear();
   }
 
+  /** The stored sessions. */
   get sessions(): SessionTable {
-    return (this.table ??= new SessionTable(this.cache));
+    return (this.table ??= SessionTable.fromCache(this.cache));
   }
 
+  /** The sessions at a threshold: the stored ones when it is the stored threshold (or none is given). */
+  sessionsAt(thresholdMs: number | undefined): SessionTable {
+    if (thresholdMs === undefined || thresholdMs === this.cache.definition.thresholdMs) return this.sessions;
+    let table = this.previews.get(thresholdMs);
+    if (table === undefined) {
+      table = SessionTable.fromTimeline(this.cache, this.timeline, thresholdMs, this.sessions);
+      if (this.previews.size >= MAX_PREVIEW_TABLES) this.previews.delete(this.previews.keys().next().value!);
+    } else {
+      this.previews.delete(thresholdMs);
+    }
+    this.previews.set(thresholdMs, table);
+    return table;
+  }
+
+  /** The cached events in (user, time) order with their names and attributes. */
   get timeline(): EventTimeline {
-    return (this.timelineCache ??= EventTimeline.load(this.cache));
+    return (this.timelineCache ??= EventTimeline.loadDetailed(this.cache));
   }
 
   get gapIndex(): GapIndex {

@@ -1,5 +1,6 @@
 import { BASE_ATTRIBUTES } from '../definition.ts';
 import type { SessionCache } from '../cache/session-cache.ts';
+import type { SessionRow } from '../api/contract.ts';
 import { attrColumn } from '../cache/schema.ts';
 import { dayToIsoDate } from '../time/calendar-day.ts';
 import { CsvFileWriter, isoTime, neutraliseFormula } from './csv-file.ts';
@@ -42,5 +43,49 @@ export function exportSessions(cache: SessionCache, path: string): number {
   } finally {
     out.close();
   }
+  return out.rowCount - 1;
+}
+
+/** Rows written between progress reports (and pauses that let progress reach the UI). */
+const PROGRESS_EVERY = 20_000;
+
+export interface RowExportOptions {
+  /** Called with the rows written so far, every so often and at the end. */
+  onProgress?: (rows: number, total: number) => void;
+}
+
+/**
+ * Writes the sessions CSV from session rows (the app's in-memory table: a preview threshold,
+ * filters): the same columns and cells as `exportSessions`. Yields to the event loop between
+ * chunks so progress reaches the UI.
+ */
+export async function exportSessionRows(
+  definitionAttributes: string[],
+  total: number,
+  rowAt: (index: number) => SessionRow,
+  path: string,
+  options: RowExportOptions = {},
+): Promise<number> {
+  const columns = exportedAttributes(definitionAttributes);
+  const text = (value: string | null | undefined): string | null => (value == null ? null : neutraliseFormula(value));
+  const out = new CsvFileWriter(path, [...SESSION_COLUMNS, ...columns]);
+  try {
+    for (let i = 0; i < total; i++) {
+      const r = rowAt(i);
+      const cells = [
+        neutraliseFormula(r.user_id), r.session_id, r.start_date, r.end_date, r.start_time, r.end_time,
+        r.session_duration_secs, r.event_count, text(r.first_event), text(r.last_event),
+      ];
+      for (const name of columns) cells.push(text(r.attributes[name]));
+      out.row(cells);
+      if ((i + 1) % PROGRESS_EVERY === 0) {
+        options.onProgress?.(i + 1, total);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+  } finally {
+    out.close();
+  }
+  options.onProgress?.(total, total);
   return out.rowCount - 1;
 }

@@ -9,8 +9,6 @@ import { isApiMethod, type ApiEvents, type ApiErrorBody } from '../api/contract.
 import { errorBody } from '../api/error-body.ts';
 import { createApiHandlers, type ApiHandlers } from '../api/handlers.ts';
 import type { Workspace } from '../api/workspace.ts';
-import { exportEvents } from '../export/export-events.ts';
-import { exportSessions } from '../export/export-sessions.ts';
 import { isUserError } from '../util/user-error.ts';
 
 export interface AppServerOptions {
@@ -115,19 +113,35 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     response.on('close', () => listeners.delete(response));
   }
 
-  /** A CSV export as a file download: what `export sessions|events` writes. */
+  /**
+   * An export as a file download, through the same handlers as the desktop's save dialog:
+   * `what` sessions or events (a CSV, with `params` as exportCsv takes them: task id, preview
+   * threshold, filters) or dbt (a .zip, `params` as exportDbt takes them). The server picks the path.
+   */
   async function download(url: URL, response: ServerResponse): Promise<void> {
     const what = url.searchParams.get('what');
-    if (what !== 'sessions' && what !== 'events') throw new HttpError(400, "what must be 'sessions' or 'events'");
-    const cache = options.workspace.cache;
-    const path = join(downloads, `${what}-${randomBytes(6).toString('hex')}.csv`);
+    if (what !== 'sessions' && what !== 'events' && what !== 'dbt') throw new HttpError(400, "what must be 'sessions', 'events' or 'dbt'");
+    let params: Record<string, unknown>;
     try {
-      if (what === 'sessions') exportSessions(cache, path);
-      else exportEvents(cache, path);
+      const parsed: unknown = JSON.parse(url.searchParams.get('params') ?? '{}');
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+      params = parsed as Record<string, unknown>;
+    } catch {
+      throw new HttpError(400, 'params must be a JSON object');
+    }
+    const name = what === 'dbt' ? 'session_explorer_dbt.zip' : `${what}.csv`;
+    const path = join(downloads, `${randomBytes(6).toString('hex')}-${name}`);
+    try {
+      try {
+        if (what === 'dbt') await handlers.exportDbt({ ...params, path });
+        else await handlers.exportCsv({ taskId: `download-${randomBytes(4).toString('hex')}`, ...params, what, path });
+      } catch (error) {
+        return sendJson(response, isUserError(error) ? 400 : 500, errorBody(error));
+      }
       response.writeHead(200, {
-        'content-type': 'text/csv; charset=utf-8',
+        'content-type': what === 'dbt' ? 'application/zip' : 'text/csv; charset=utf-8',
         'content-length': statSync(path).size,
-        'content-disposition': `attachment; filename="${what}.csv"`,
+        'content-disposition': `attachment; filename="${name}"`,
         'cache-control': 'no-store',
       });
       await new Promise<void>((resolve, reject) => {

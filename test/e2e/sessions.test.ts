@@ -139,13 +139,21 @@ test('opening a session lists its events, as many as its event_count', async () 
 });
 
 test('Export sessions CSV downloads exactly what `session-explorer export sessions` writes', async () => {
-  const [download] = await Promise.all([
-    page.waitForEvent('download', { timeout: WAIT_MS }),
-    page.getByRole('button', { name: 'Export sessions CSV', exact: true }).click(),
-  ]);
-  assert.equal(download.suggestedFilename(), 'sessions.csv');
-  const path = await download.path();
+  await page.getByRole('search', { name: 'Filter sessions' }).getByRole('button', { name: 'Clear filters' }).click();
+  await expect(page.getByRole('region', { name: 'Export' }), /all of them/);
+  const path = await download('Export sessions CSV');
   assert.ok(readFileSync(path).equals(Buffer.from(sessionsCsv, 'utf8')), 'downloaded CSV equals the CLI export byte for byte');
+});
+
+test('with a filter set, the CSV export holds exactly the sessions the filter selects', async () => {
+  const country = page.getByRole('combobox', { name: 'country', exact: true });
+  const chosen = (await country.locator('option').allTextContents()).filter((c) => c !== 'All' && c !== '(not set)')[0];
+  await country.selectOption(chosen);
+  await expect(page.getByRole('region', { name: 'Export' }), new RegExp(`filtered: country ${escapeRegExp(chosen)}`));
+  const rows = csvRecords(readFileSync(await download('Export sessions CSV'), 'utf8'));
+  assert.deepEqual(rows, csvRecords(sessionsCsv).filter((r) => r.country === chosen));
+  assert.ok(rows.length > 0);
+  await country.selectOption('All');
 });
 
 test('the server refuses API calls without the token, and with a foreign Host header', async () => {
@@ -159,6 +167,22 @@ test('the page threw and logged no errors', () => {
 });
 
 // --- helpers ---
+
+/** Clicks an export button and waits for its download; the downloaded file's path. */
+async function download(button: string): Promise<string> {
+  const [file] = await Promise.all([
+    page.waitForEvent('download', { timeout: WAIT_MS }),
+    page.getByRole('button', { name: button, exact: true }).click(),
+  ]);
+  assert.equal(file.suggestedFilename(), 'sessions.csv');
+  return file.path();
+}
+
+/** Waits until the element's text matches, then asserts it. */
+async function expect(element: Locator, pattern: RegExp): Promise<void> {
+  const text = await eventually(async () => (await element.textContent()) ?? '', (t) => pattern.test(t));
+  assert.match(text, pattern);
+}
 
 interface ShownRow {
   index: number;

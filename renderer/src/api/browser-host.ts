@@ -1,6 +1,6 @@
-import type { ApiEnvelope, ApiErrorBody, ApiMethod, TaskProgress } from '../../../core/api/contract.ts';
+import { API_EVENTS, type ApiEnvelope, type ApiErrorBody, type ApiEvent, type ApiMethod } from '../../../core/api/contract.ts';
 import { ApiError, unwrap } from './errors.ts';
-import { apiFunctions, type AppHost } from './host.ts';
+import { apiFunctions, exportFileName, type AppHost } from './host.ts';
 
 // Browser mode (`session-explorer serve`): the API over HTTP to the local server, authorised by
 // the run's token, which arrives once in the address (?token=…) and is then kept for this tab
@@ -52,7 +52,8 @@ export function browserHost(token: string): AppHost {
     async (method, params) => (await post(`/api/${method}`, JSON.stringify(params ?? {}), 'application/json')) as ApiEnvelope<ApiMethod>,
   );
 
-  const listeners = new Set<(progress: TaskProgress) => void>();
+  // One event stream for the page, open while anyone listens.
+  const listeners = new Set<{ event: ApiEvent; listener: (payload: never) => void }>();
   let stream: EventSource | null = null;
 
   const withToken = (path: string, query: Record<string, string>) => `${path}?${new URLSearchParams({ ...query, token })}`;
@@ -60,17 +61,20 @@ export function browserHost(token: string): AppHost {
   return {
     kind: 'browser',
     api,
-    onProgress(listener) {
-      listeners.add(listener);
+    onEvent(event, listener) {
+      const entry = { event, listener: listener as (payload: never) => void };
+      listeners.add(entry);
       if (stream === null) {
         stream = new EventSource(withToken('/api/events', {}));
-        stream.addEventListener('progress', (event) => {
-          const progress = JSON.parse((event as MessageEvent<string>).data) as TaskProgress;
-          for (const each of listeners) each(progress);
-        });
+        for (const name of API_EVENTS) {
+          stream.addEventListener(name, (message) => {
+            const payload = JSON.parse((message as MessageEvent<string>).data) as never;
+            for (const each of listeners) if (each.event === name) each.listener(payload);
+          });
+        }
       }
       return () => {
-        listeners.delete(listener);
+        listeners.delete(entry);
         if (listeners.size === 0) {
           stream?.close();
           stream = null;
@@ -93,15 +97,18 @@ export function browserHost(token: string): AppHost {
         },
       };
     },
-    async exportCsv(what) {
+    async saveExport(request) {
+      // The server runs the export through the same handler and sends the file; an error comes back as JSON.
+      const { what, ...params } = request;
+      const name = exportFileName(what);
       const link = document.createElement('a');
-      link.href = withToken('/api/download', { what });
-      link.download = `${what}.csv`;
+      link.href = withToken('/api/download', { what, params: JSON.stringify(params) });
+      link.download = name;
       link.rel = 'noopener';
       document.body.append(link);
       link.click();
       link.remove();
-      return `Downloading ${what}.csv`;
+      return `Downloading ${name}`;
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { ApiEnvelope, ApiMethod, DesktopBridge } from '../../../core/api/contract.ts';
 import { baseName } from '../format.ts';
-import { apiFunctions, type AppHost } from './host.ts';
+import { apiFunctions, exportFileName, type AppHost } from './host.ts';
 
 declare global {
   interface Window {
@@ -15,17 +15,21 @@ export function desktopHost(bridge: DesktopBridge): AppHost {
   return {
     kind: 'desktop',
     api,
-    onProgress: (listener) => bridge.onEvent('progress', listener),
+    onEvent: (event, listener) => bridge.onEvent(event, listener),
     async pickImportFiles() {
       const paths = await bridge.chooseImportFiles();
       if (paths.length === 0) return null;
       return { names: paths.map(baseName), resolve: async () => paths };
     },
-    async exportCsv(what, taskId) {
-      const path = await bridge.chooseSavePath(`${what}.csv`);
+    async saveExport(request) {
+      const path = await bridge.chooseSavePath(exportFileName(request.what));
       if (path === null) return null;
-      const { rows } = await api.exportCsv({ taskId, what, path });
-      return `Wrote ${rows.toLocaleString('en-US')} ${what} to ${path}`;
+      if (request.what === 'dbt') {
+        const { files } = await api.exportDbt({ ...request, path });
+        return `Wrote a dbt project of ${files} files to ${path}`;
+      }
+      const { rows } = await api.exportCsv({ ...request, path });
+      return `Wrote ${rows.toLocaleString('en-US')} ${request.what} to ${path}`;
     },
   };
 }

@@ -1,19 +1,28 @@
-import { API_METHODS, type ApiEnvelope, type ApiFunctions, type ApiMethod, type TaskProgress } from '../../../core/api/contract.ts';
+import { API_METHODS, type ApiEnvelope, type ApiEvent, type ApiEvents, type ApiFunctions, type ApiMethod, type SessionFilters } from '../../../core/api/contract.ts';
 import { unwrap } from './errors.ts';
 
 /**
- * What the UI needs from where it runs: the API, its progress events, and the two things
- * that differ between a desktop window and a browser tab — picking files to import and saving
- * a CSV export.
+ * What the UI needs from where it runs: the API, its events, and the two things that differ
+ * between a desktop window and a browser tab — picking files to import and saving an export.
  */
 export interface AppHost {
   readonly kind: 'desktop' | 'browser';
   readonly api: ApiFunctions;
-  onProgress(listener: (progress: TaskProgress) => void): () => void;
+  onEvent<E extends ApiEvent>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
   /** Lets the user pick event files; null when cancelled. */
   pickImportFiles(): Promise<PickedFiles | null>;
-  /** Saves a CSV export where the user says; a line telling what happened, or null when cancelled. */
-  exportCsv(what: 'sessions' | 'events', taskId: string): Promise<string | null>;
+  /** Saves an export where the user says (a save dialog, or a download); a line telling what happened, or null when cancelled. */
+  saveExport(request: ExportRequest): Promise<string | null>;
+}
+
+/** An export of what the views show: the CSVs at the preview threshold and filters, or the definition as a dbt project. */
+export type ExportRequest =
+  | { what: 'sessions' | 'events'; taskId: string; threshold_ms?: number; filters?: SessionFilters }
+  | { what: 'dbt'; table: string; layout?: 'mixpanel' | 'flat' };
+
+/** The file name an export is offered under. */
+export function exportFileName(what: ExportRequest['what']): string {
+  return what === 'dbt' ? 'session_explorer_dbt.zip' : `${what}.csv`;
 }
 
 export interface PickedFiles {

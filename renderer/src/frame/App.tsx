@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { CacheSummary } from '../../../core/api/contract.ts';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import type { CacheSummary, SessionFilters } from '../../../core/api/contract.ts';
 import { messageOf, type AppHost } from '../api/index.ts';
 import { count } from '../format.ts';
 import { JourneysView } from '../journeys/JourneysView.tsx';
@@ -19,10 +19,16 @@ export function App({ host }: { host: AppHost }) {
   const [version, setVersion] = useState(0);
   const [tab, setTab] = useState<TabId>('sessions');
 
+  /** The summary last shown, to tell a change from the echo of one (a call's answer and its `workspace` event). */
+  const shown = useRef<string | null>(null);
+
   const load = useCallback(() => {
     setState({ kind: 'loading' });
     host.api.summary({}).then(
-      (summary) => setState({ kind: 'ready', summary }),
+      (summary) => {
+        shown.current = JSON.stringify(summary);
+        setState({ kind: 'ready', summary });
+      },
       (error: unknown) => setState({ kind: 'failed', message: messageOf(error) }),
     );
   }, [host]);
@@ -31,12 +37,22 @@ export function App({ host }: { host: AppHost }) {
   const [previewMs, setPreviewMs] = useState<number | null>(null);
   const [previewCount, setPreviewCount] = useState<number | null>(null);
   const [journeyTarget, setJourneyTarget] = useState<JourneyTarget | null>(null);
+  const [filters, setFilters] = useState<SessionFilters>({});
 
   const changed = useCallback((summary: CacheSummary | null) => {
-    setState({ kind: 'ready', summary });
+    const text = JSON.stringify(summary);
+    if (text === shown.current) return;
+    shown.current = text;
+    setState((old) => {
+      // A new cache (not a new state of the same one): its values would not fit the old filters.
+      if (old.kind !== 'ready' || old.summary?.path !== summary?.path) setFilters({});
+      return { kind: 'ready', summary };
+    });
     setVersion((v) => v + 1);
     setPreviewMs(null);
   }, []);
+  // Another window or a menu command changed the cache: show its new state.
+  useEffect(() => host.onEvent('workspace', changed), [host, changed]);
 
   const summary = state.kind === 'ready' ? state.summary : null;
   const storedMs = summary?.definition.threshold_ms ?? 0;
@@ -64,13 +80,15 @@ export function App({ host }: { host: AppHost }) {
       setPreviewMs,
       thresholdMs: preview ?? storedMs,
       changed,
+      filters,
+      setFilters,
       showJourney: (target) => {
         setJourneyTarget(target);
         setTab('journeys');
       },
       journeyTarget,
     }),
-    [host, summary, version, preview, storedMs, changed, journeyTarget],
+    [host, summary, version, preview, storedMs, changed, filters, journeyTarget],
   );
 
   const shownCount = preview !== null && previewCount !== null ? previewCount : (summary?.sessions ?? 0);

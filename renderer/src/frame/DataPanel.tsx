@@ -3,6 +3,8 @@ import type { CacheSummary, ImportResult, TaskProgress } from '../../../core/api
 import { messageOf, newTaskId, type AppHost } from '../api/index.ts';
 import { baseName, count, duration, plural } from '../format.ts';
 import type { SummaryState } from './App.tsx';
+import { ExportSection } from './ExportSection.tsx';
+import { ProgressBar } from './ProgressBar.tsx';
 
 type Work =
   | { kind: 'idle' }
@@ -30,7 +32,7 @@ export function DataPanel({ host, state, onChanged, onRetry }: {
   // Progress of the running import, from the transport's event stream.
   useEffect(() => {
     if (taskOfWork === null) return;
-    return host.onProgress((progress) => {
+    return host.onEvent('progress', (progress) => {
       if (progress.taskId === taskOfWork) setWork((w) => (w.kind === 'import' ? { ...w, progress, step: progress.item ?? w.step } : w));
     });
   }, [host, taskOfWork]);
@@ -85,16 +87,6 @@ export function DataPanel({ host, state, onChanged, onRetry }: {
     }
   };
 
-  const exportCsv = async (what: 'sessions' | 'events') => {
-    setNotice(null);
-    try {
-      const line = await host.exportCsv(what, newTaskId('export'));
-      if (line !== null) setNotice({ tone: 'info', text: line });
-    } catch (error) {
-      setNotice({ tone: 'error', text: messageOf(error) });
-    }
-  };
-
   const summary = state.kind === 'ready' ? state.summary : null;
   return (
     <aside className="data-panel" aria-label="Data">
@@ -130,17 +122,7 @@ export function DataPanel({ host, state, onChanged, onRetry }: {
       )}
       {state.kind === 'ready' && (summary === null ? <NoCache /> : <CacheFacts summary={summary} />)}
 
-      <section className="panel-section">
-        <h2 className="section-title">Export</h2>
-        <div className="button-row">
-          <button type="button" className="button" onClick={() => exportCsv('sessions')} disabled={summary === null || busy}>
-            Export sessions CSV
-          </button>
-          <button type="button" className="button" onClick={() => exportCsv('events')} disabled={summary === null || busy}>
-            Export events CSV
-          </button>
-        </div>
-      </section>
+      <ExportSection busy={busy} />
     </aside>
   );
 }
@@ -156,16 +138,7 @@ function ImportProgress({ work }: { work: Extract<Work, { kind: 'import' }> }) {
         <span>{phase}</span>
         {percent !== null && <span>{percent}%</span>}
       </div>
-      <div
-        className={`progress-track${percent === null ? ' indeterminate' : ''}`}
-        role="progressbar"
-        aria-label="Import progress"
-        aria-valuemin={0}
-        aria-valuemax={100}
-        {...(percent === null ? {} : { 'aria-valuenow': percent })}
-      >
-        <div className="progress-fill" style={percent === null ? undefined : { width: `${percent}%` }} />
-      </div>
+      <ProgressBar label="Import progress" percent={percent} />
       <button type="button" className="button small" onClick={work.cancel}>
         Cancel
       </button>

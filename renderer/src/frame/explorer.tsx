@@ -1,5 +1,5 @@
-import { createContext, useContext } from 'react';
-import type { CacheSummary } from '../../../core/api/contract.ts';
+import { createContext, useContext, type Dispatch, type SetStateAction } from 'react';
+import type { CacheSummary, SessionFilters } from '../../../core/api/contract.ts';
 import type { AppHost } from '../api/index.ts';
 
 /** A session to show in Journeys: its user, and the session to open there (if any). */
@@ -26,6 +26,9 @@ export interface Explorer {
   thresholdMs: number;
   /** After the API changed the cache (apply, import, open): its summary now. */
   changed(summary: CacheSummary | null): void;
+  /** The Sessions view's filters; the CSV exports hold what they select. */
+  filters: SessionFilters;
+  setFilters: Dispatch<SetStateAction<SessionFilters>>;
   /** Switches to Journeys showing this user (and session). */
   showJourney(target: JourneyTarget): void;
   /** The user Journeys was asked to show last; null before any. */

@@ -1,6 +1,6 @@
 import type { SortingState, Updater } from '@tanstack/react-table';
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { SessionFilters, SessionRow } from '../../../core/api/contract.ts';
+import type { SessionRow } from '../../../core/api/contract.ts';
 import { count } from '../format.ts';
 import type { SummaryState } from '../frame/App.tsx';
 import { previewParam, useExplorer, type Explorer } from '../frame/explorer.tsx';
@@ -16,7 +16,7 @@ export function SessionsView({ state }: { state: SummaryState }) {
   const { host, version } = explorer;
   const summary = state.kind === 'ready' ? state.summary : null;
   const [sorting, setSorting] = useState<SortingState>([]);
-  const [filters, setFilters] = useState<SessionFilters>({});
+  const { filters, setFilters } = explorer;
   const [open, setOpen] = useState<SessionRow | null>(null);
 
   const attributes = useMemo(() => summary?.definition.attributes.map((a) => a.name) ?? [], [summary]);
