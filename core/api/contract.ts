@@ -90,8 +90,6 @@ export interface CacheSummary {
   first_date: string | null;
   last_date: string | null;
   definition: DefinitionView;
-  /** Distinct values of each attribute (for filters), most frequent first, at most 200 each. */
-  attribute_values: Record<string, string[]>;
 }
 
 /** The counts of `import --json` (SPEC §3). */
@@ -236,6 +234,8 @@ export interface ApiMethods {
   /** A user's timeline; with no user_id, the first user's. */
   userJourney: { params: { user_id?: string; threshold_ms?: number }; result: UserJourney };
   searchUsers: { params: { query: string; limit?: number }; result: { users: string[] } };
+  /** Each attribute's values (for filters), most frequent first, at most 200 each. */
+  filterChoices: { params: Record<string, never>; result: Record<string, string[]> };
   metrics: { params: { threshold_ms?: number; from?: string; to?: string; breakdown?: string | null }; result: AppMetrics };
   gapHistogram: { params: Record<string, never>; result: GapHistogram };
   compareThresholds: { params: { a_ms: number; b_ms: number }; result: ThresholdComparison };
@@ -280,6 +280,7 @@ const METHOD_SET: Record<ApiMethod, true> = {
   sessionEvents: true,
   userJourney: true,
   searchUsers: true,
+  filterChoices: true,
   metrics: true,
   gapHistogram: true,
   compareThresholds: true,

@@ -14,6 +14,7 @@ import {
   numberList, oneOf, optionalText, optionalWholeNumber, paramsObject, text, textList, wholeNumber,
 } from './param-checks.ts';
 import { sessionEvents } from './session-events.ts';
+import { sqlSessionPage } from './sql-session-page.ts';
 import { compareThresholds, gapHistogram } from './threshold-tools.ts';
 import { userJourney } from './user-journey.ts';
 import { searchUsers } from './user-search.ts';
@@ -60,6 +61,7 @@ export function createApiHandlers(workspace: Workspace, emit: Emit): ApiHandlers
     const threshold = optionalWholeNumber(params, 'threshold_ms');
     return workspace.sessionsAt(threshold === undefined ? undefined : checkedThreshold(threshold));
   };
+  const isStored = (params: Record<string, unknown>) => thresholdOf(params) === workspace.cache.definition.thresholdMs;
   const thresholdOf = (params: Record<string, unknown>) => optionalWholeNumber(params, 'threshold_ms') ?? workspace.cache.definition.thresholdMs;
 
   return {
@@ -121,7 +123,12 @@ export function createApiHandlers(workspace: Workspace, emit: Emit): ApiHandlers
     async listSessions(raw) {
       const params = paramsObject(raw);
       const query = sessionQuery(params);
-      const page = tableFor(params).page(query);
+      // A cache just opened: its first pages in the default order come from SQL while the table is read.
+      if (workspace.readySessions === null && isStored(params) && query.sort === undefined && !hasFilters(query.filters)) {
+        const limit = Math.min(query.limit, 1000);
+        return { total: summaryOrFail().sessions, offset: query.offset, rows: sqlSessionPage(workspace.cache, query.offset, limit) };
+      }
+      const page = (await tableFor(params)).page(query);
       return { total: page.total, offset: query.offset, rows: page.rows };
     },
 
@@ -129,7 +136,7 @@ export function createApiHandlers(workspace: Workspace, emit: Emit): ApiHandlers
       const params = paramsObject(raw);
       const userId = text(params, 'user_id');
       const sessionId = wholeNumber(params, 'session_id', 1);
-      const table = tableFor(params);
+      const table = await tableFor(params);
       const userKey = workspace.cache.users.find(userId);
       const row = userKey === undefined ? -1 : table.find(userKey, sessionId);
       if (row === -1) throw new UserError(`no session ${sessionId} of user '${userId}'`);
@@ -138,7 +145,7 @@ export function createApiHandlers(workspace: Workspace, emit: Emit): ApiHandlers
 
     async userJourney(raw) {
       const params = paramsObject(raw);
-      const table = tableFor(params);
+      const table = await tableFor(params);
       const cache = workspace.cache;
       const userId = optionalText(params, 'user_id');
       const userKey = userId === undefined ? table.firstUser() : cache.users.find(userId);
@@ -154,10 +161,14 @@ export function createApiHandlers(workspace: Workspace, emit: Emit): ApiHandlers
       return { users: searchUsers(workspace.cache, text(params, 'query'), limit) };
     },
 
+    async filterChoices() {
+      return (await workspace.sessions()).attributeValues();
+    },
+
     async metrics(raw) {
       const params = paramsObject(raw);
       const breakdown = params.breakdown === null ? undefined : optionalText(params, 'breakdown');
-      return appMetrics(tableFor(params), workspace.cache.definition, thresholdOf(params), {
+      return appMetrics(await tableFor(params), workspace.cache.definition, thresholdOf(params), {
         ...defined('from', optionalText(params, 'from')),
         ...defined('to', optionalText(params, 'to')),
         ...defined('breakdown', breakdown),
@@ -207,7 +218,7 @@ export function createApiHandlers(workspace: Workspace, emit: Emit): ApiHandlers
       const taskId = text(params, 'taskId');
       const what = oneOf(params, 'what', ['sessions', 'events'] as const);
       const path = text(params, 'path');
-      const table = tableFor(params);
+      const table = await tableFor(params);
       const filters = params.filters === undefined || params.filters === null ? {} : sessionFilters(paramsObject(params.filters));
       const order = table.order({ filters });
       const cache = workspace.cache;
@@ -284,3 +295,7 @@ function sessionFilters(raw: Record<string, unknown>): SessionFilters {
   return filters;
 }
 
+
+function hasFilters(filters: SessionFilters | undefined): boolean {
+  return filters !== undefined && Boolean(filters.from || filters.to || filters.user || Object.keys(filters.attributes ?? {}).length > 0);
+}

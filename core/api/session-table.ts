@@ -72,31 +72,47 @@ export class SessionTable {
   private readonly stringRank: Int32Array;
   private lastOrder: { key: string; rows: Uint32Array } | null = null;
 
-  /** The cache's stored sessions. */
-  static fromCache(cache: SessionCache): SessionTable {
+  /**
+   * The cache's stored sessions, read in primary-key chunks with a pause between them: on a
+   * million sessions the read takes over a second, and the app keeps answering meanwhile
+   * (the first page comes from SQL, core/api/sql-session-page.ts). `stale` says to give up
+   * (the cache changed or closed); then null.
+   */
+  static async load(cache: SessionCache, stale: () => boolean, chunkRows = 100_000): Promise<SessionTable | null> {
     const attributes = cache.definition.attributes.map((a) => a.name);
-    const n = cache.db.prepare('SELECT count(*) FROM sessions').pluck().get() as number;
+    const n = cache.db.prepare('SELECT coalesce(sum(session_count), 0) FROM user_days').pluck().get() as number;
     const columns = emptyColumns(n, attributes.length);
     const attrSelect = attributes.map((a) => `, ${attrColumn(a)}`).join('');
     // Primary-key order: by user, then time, so each user's sessions are one run in session_id order.
-    const rows = cache.db.prepare(
-      `SELECT user_key, session_id, start_day, start_time, end_time, duration_secs, event_count, first_name_key, last_name_key${attrSelect} FROM sessions`,
-    );
+    const chunk = cache.db.prepare(
+      `SELECT user_key, session_id, start_day, start_time, end_time, duration_secs, event_count, first_name_key, last_name_key${attrSelect}
+       FROM sessions WHERE (user_key, start_day, start_time) > (?, ?, ?) ORDER BY user_key, start_day, start_time LIMIT ?`,
+    ).raw();
     const { userKey, sessionId, startDay, startTime, endTime, duration, eventCount, firstName, lastName, attrs } = columns;
     let i = 0;
-    for (const row of rows.raw().iterate() as Iterable<Array<number | null>>) {
-      userKey[i] = row[0]!;
-      sessionId[i] = row[1]!;
-      startDay[i] = row[2]!;
-      startTime[i] = row[3]!;
-      endTime[i] = row[4]!;
-      duration[i] = row[5]!;
-      eventCount[i] = row[6]!;
-      firstName[i] = row[7]!;
-      lastName[i] = row[8]!;
-      for (let a = 0; a < attrs.length; a++) attrs[a][i] = row[9 + a] ?? NULL_KEY;
-      i++;
+    let after: [number, number, number] = [-1, 0, 0];
+    for (;;) {
+      const rows = chunk.all(...after, chunkRows) as Array<Array<number | null>>;
+      if (i + rows.length > n) return null; // written to meanwhile: stale
+      for (const row of rows) {
+        userKey[i] = row[0]!;
+        sessionId[i] = row[1]!;
+        startDay[i] = row[2]!;
+        startTime[i] = row[3]!;
+        endTime[i] = row[4]!;
+        duration[i] = row[5]!;
+        eventCount[i] = row[6]!;
+        firstName[i] = row[7]!;
+        lastName[i] = row[8]!;
+        for (let a = 0; a < attrs.length; a++) attrs[a][i] = row[9 + a] ?? NULL_KEY;
+        i++;
+      }
+      if (rows.length < chunkRows) break;
+      after = [userKey[i - 1], startDay[i - 1], startTime[i - 1]];
+      await new Promise((resolve) => setImmediate(resolve));
+      if (stale()) return null;
     }
+    if (i !== n) return null;
     const usersInOrder = Int32Array.from(cache.db.prepare('SELECT user_key FROM users ORDER BY user_id').pluck().all() as number[]);
     const userRank = new Int32Array(cache.users.size);
     usersInOrder.forEach((key, rank) => (userRank[key] = rank));
@@ -212,19 +228,6 @@ export class SessionTable {
       last_event: this.strings[this.lastName[r]],
       attributes,
     };
-  }
-
-  /** Users with sessions, and the first and last local start days (null when there are none). */
-  totals(): { users: number; firstDay: number | null; lastDay: number | null } {
-    let users = 0;
-    for (const count of this.userRowCount) if (count > 0) users++;
-    let first = Infinity;
-    let last = -Infinity;
-    for (const day of this.startDay) {
-      if (day < first) first = day;
-      if (day > last) last = day;
-    }
-    return { users, firstDay: this.length === 0 ? null : first, lastDay: this.length === 0 ? null : last };
   }
 
   /** Each attribute's values, most frequent first, for the filter choices. */

@@ -28,6 +28,9 @@ export class Workspace {
   private readonly options: WorkspaceOptions;
   private open: { cache: SessionCache; path: string; demo: boolean } | null = null;
   private table: SessionTable | null = null;
+  private tableLoad: Promise<SessionTable> | null = null;
+  /** Bumped by every change: a table read under an older generation is dropped. */
+  private generation = 0;
   private timelineCache: EventTimeline | null = null;
   private gapIndexCache: GapIndex | null = null;
   /** Preview tables by threshold, most recent last: a slider moving back and forth reuses them. */
@@ -73,23 +76,52 @@ export class Workspace {
 
   /** After any write to the cache: what was derived from it is stale. */
   changed(): void {
+    this.generation++;
     this.table = null;
+    this.tableLoad = null;
     this.timelineCache = null;
     this.gapIndexCache = null;
     this.previews.clear();
+    // Start reading the session table now: the first pages come from SQL meanwhile.
+    if (this.open !== null) void this.sessions().catch(() => undefined);
   }
 
-  /** The stored sessions. */
-  get sessions(): SessionTable {
-    return (this.table ??= SessionTable.fromCache(this.cache));
+  /** The stored sessions in memory, once read (the read starts when a cache opens or changes). */
+  get readySessions(): SessionTable | null {
+    return this.table;
+  }
+
+  /** The stored sessions in memory: read in chunks, without holding up other calls. */
+  sessions(): Promise<SessionTable> {
+    if (this.table !== null) return Promise.resolve(this.table);
+    if (this.tableLoad === null) {
+      const cache = this.cache;
+      const generation = this.generation;
+      const stale = () => generation !== this.generation;
+      this.tableLoad = SessionTable.load(cache, stale).then(
+        (table) => {
+          if (table === null || stale()) return this.sessions();
+          this.table = table;
+          return table;
+        },
+        (error: unknown) => {
+          // The cache closed under the read: answer for the one open now.
+          if (stale()) return this.sessions();
+          this.tableLoad = null;
+          throw error;
+        },
+      );
+    }
+    return this.tableLoad;
   }
 
   /** The sessions at a threshold: the stored ones when it is the stored threshold (or none is given). */
-  sessionsAt(thresholdMs: number | undefined): SessionTable {
-    if (thresholdMs === undefined || thresholdMs === this.cache.definition.thresholdMs) return this.sessions;
+  async sessionsAt(thresholdMs: number | undefined): Promise<SessionTable> {
+    const stored = await this.sessions();
+    if (thresholdMs === undefined || thresholdMs === this.cache.definition.thresholdMs) return stored;
     let table = this.previews.get(thresholdMs);
     if (table === undefined) {
-      table = SessionTable.fromTimeline(this.cache, this.timeline, thresholdMs, this.sessions);
+      table = SessionTable.fromTimeline(this.cache, this.timeline, thresholdMs, stored);
       if (this.previews.size >= MAX_PREVIEW_TABLES) this.previews.delete(this.previews.keys().next().value!);
     } else {
       this.previews.delete(thresholdMs);
@@ -107,12 +139,20 @@ export class Workspace {
     return (this.gapIndexCache ??= new GapIndex(this.timeline));
   }
 
+  /**
+   * What the open cache holds, from the user-day index (milliseconds on any cache size): the
+   * app's first screen must not wait for the session table.
+   */
   summary(): CacheSummary | null {
     if (this.open === null) return null;
     const { cache, path, demo } = this.open;
-    // The session table holds every session already (the Sessions view needs it): no second scan.
-    const sessions = this.sessions;
-    const totals = sessions.totals();
+    const totals = cache.db
+      .prepare(
+        `SELECT coalesce(sum(event_count), 0) AS events, coalesce(sum(session_count), 0) AS sessions,
+           count(DISTINCT user_key) AS users, min(local_day) AS first, max(local_day) AS last
+         FROM user_days WHERE session_count > 0`,
+      )
+      .get() as { events: number; sessions: number; users: number; first: number | null; last: number | null };
     const events = cache.db.prepare('SELECT coalesce(sum(event_count), 0) FROM user_days').pluck().get() as number;
     const definition = cache.definition;
     return {
@@ -120,16 +160,15 @@ export class Workspace {
       demo,
       events,
       users: totals.users,
-      sessions: sessions.length,
-      first_date: totals.firstDay === null ? null : dayToIsoDate(totals.firstDay),
-      last_date: totals.lastDay === null ? null : dayToIsoDate(totals.lastDay),
+      sessions: totals.sessions,
+      first_date: totals.first === null ? null : dayToIsoDate(totals.first),
+      last_date: totals.last === null ? null : dayToIsoDate(totals.last),
       definition: {
         threshold_ms: definition.thresholdMs,
         time_zone: definition.timeZone,
         attributes: definition.attributes.map((a) => ({ name: a.name, source: a.source ?? null })),
         excluded_events: [...definition.excludedEvents],
       },
-      attribute_values: sessions.attributeValues(),
     };
   }
 

@@ -244,6 +244,26 @@ describe('exports of the current filters', () => {
   });
 });
 
+describe('a cache just opened', () => {
+  test('its first pages come from SQL while the session table is read, equal to the table’s pages', async () => {
+    const fresh = new Workspace({ demoDir: join(dir, 'unused') });
+    fresh.openCache(join(dir, 'copy.db'));
+    const on = createApiHandlers(fresh, () => undefined);
+    try {
+      assert.equal(fresh.readySessions, null, 'the table is still being read');
+      const early = [await call(on, 'listSessions', { offset: 0, limit: 50 }), await call(on, 'listSessions', { offset: 37, limit: 50 })];
+      const table = await fresh.sessions();
+      assert.equal(fresh.readySessions, table);
+      const late = [await call(on, 'listSessions', { offset: 0, limit: 50 }), await call(on, 'listSessions', { offset: 37, limit: 50 })];
+      assert.deepEqual(early, late);
+      assert.equal(early[0].total, fresh.summary()!.sessions);
+      assert.ok((await call(on, 'filterChoices', {})).country.length > 1, 'filter choices come from the table');
+    } finally {
+      fresh.close();
+    }
+  });
+});
+
 describe('workspace events', () => {
   test('applying a definition tells every window the new summary', async () => {
     emitted.length = 0;

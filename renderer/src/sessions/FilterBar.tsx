@@ -9,9 +9,11 @@ export function hasFilters(filters: SessionFilters): boolean {
 }
 
 /** Date range, user and one select per attribute; each change asks the server for a new list. */
-export function FilterBar({ api, summary, filters, onChange }: {
+export function FilterBar({ api, summary, choices, filters, onChange }: {
   api: ApiFunctions;
   summary: CacheSummary;
+  /** Each attribute's values, most frequent first (useFilterChoices). */
+  choices: Record<string, string[]>;
   filters: SessionFilters;
   onChange: Dispatch<SetStateAction<SessionFilters>>;
 }) {
@@ -50,7 +52,7 @@ export function FilterBar({ api, summary, filters, onChange }: {
             <span>{name}</span>
             <select value={value === undefined ? '' : value === null ? NOT_SET : value} onChange={(e) => setAttribute(name, e.target.value)}>
               <option value="">All</option>
-              {(summary.attribute_values[name] ?? []).map((v) => (
+              {(choices[name] ?? []).map((v) => (
                 <option key={v} value={v}>
                   {v}
                 </option>

@@ -6,6 +6,7 @@ import type { SummaryState } from '../frame/App.tsx';
 import { previewParam, useExplorer, type Explorer } from '../frame/explorer.tsx';
 import { sessionColumns } from './columns.tsx';
 import { FilterBar, hasFilters } from './FilterBar.tsx';
+import { useFilterChoices } from './use-filter-choices.ts';
 import { SessionGrid, sessionKey } from './SessionGrid.tsx';
 import { SessionPanel } from './SessionPanel.tsx';
 import { useSessionPages, type SessionSort } from './use-session-pages.ts';
@@ -27,6 +28,7 @@ export function SessionsView({ state }: { state: SummaryState }) {
     [sorting],
   );
   const onSortingChange = useCallback((updater: Updater<SortingState>) => setSorting((old) => (typeof updater === 'function' ? updater(old) : updater)), []);
+  const choices = useFilterChoices(host.api, version, summary !== null);
   const pages = useSessionPages(host.api, summary === null ? null : { sort, filters, ...previewParam(explorer) }, version);
   // The cache changed: the open session may be gone, or another now.
   useEffect(() => setOpen(null), [version, explorer.previewMs]);
@@ -72,7 +74,7 @@ export function SessionsView({ state }: { state: SummaryState }) {
   return (
     <div className={`sessions-view${open ? ' with-panel' : ''}`}>
       <div className="sessions-main">
-        <FilterBar api={host.api} summary={summary} filters={filters} onChange={setFilters} />
+        <FilterBar api={host.api} summary={summary} choices={choices} filters={filters} onChange={setFilters} />
         <div className="result-line" aria-live="polite">
           {pages.total === null
             ? 'Loading sessions…'
