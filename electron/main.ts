@@ -33,7 +33,7 @@ function start(): void {
 
   const userData = app.getPath('userData');
   const stateFile = join(userData, 'state.json');
-  const workspace = new Workspace({ demoDir: join(userData, 'demo') });
+  const workspace = new Workspace({ demoDir: join(userData, 'demo'), ownCachePath: join(userData, 'cache.db') });
   const handlers = rememberingHandlers(createApiHandlers(workspace, windowEmitter(currentWindow)), stateFile);
   const dialogs = nativeDialogs(dialog, currentWindow, app.getPath('documents'));
   const opened = openAtStart(handlers, stateFile, (message) => console.error(message));

@@ -4,7 +4,7 @@ import type { ApiHandlers } from '../core/api/handlers.ts';
 // Which cache the app opens when it starts: the one open when it was last used, or the demo
 // data — the first start, a cache that was moved away or will not open.
 
-/** The handlers, with openCache and openDemo remembering what they opened in `stateFile`. */
+/** The handlers, with openCache, openDemo and importFiles remembering what they leave open in `stateFile`. */
 export function rememberingHandlers(handlers: ApiHandlers, stateFile: string): ApiHandlers {
   const remember = (lastCache: string | null) => {
     try {
@@ -24,6 +24,12 @@ export function rememberingHandlers(handlers: ApiHandlers, stateFile: string): A
       const summary = await handlers.openDemo(params);
       remember(null);
       return summary;
+    },
+    // An import made while the demo data was open goes to the user's own cache: reopen that one next time.
+    async importFiles(params) {
+      const result = await handlers.importFiles(params);
+      remember(result.summary.demo ? null : result.summary.path);
+      return result;
     },
   };
 }

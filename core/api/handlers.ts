@@ -91,15 +91,22 @@ export function createApiHandlers(workspace: Workspace, emit: Emit): ApiHandlers
       const paths = textList(params, 'paths');
       if (paths.length === 0) throw new UserError('choose at least one file to import');
       const range = params.range === undefined || params.range === null ? null : paramsObject(params.range);
-      const cache = workspace.cache;
       return asTask(taskId, async (signal) => {
-        const summary = await importFiles(cache, {
-          signal,
-          files: paths,
-          range: range === null ? null : { from: text(range, 'from'), to: text(range, 'to') },
-          onProgress: (p) =>
-            emit('progress', { taskId, phase: p.phase, done: p.bytesRead, total: p.totalBytes, ...(p.file ? { item: p.file } : {}) }),
-        });
+        // Real events never go into the generated demo data: they go to the user's own cache.
+        const goBack = !workspace.isOpen || workspace.isDemo ? workspace.openOwnCache() : null;
+        let summary;
+        try {
+          summary = await importFiles(workspace.cache, {
+            signal,
+            files: paths,
+            range: range === null ? null : { from: text(range, 'from'), to: text(range, 'to') },
+            onProgress: (p) =>
+              emit('progress', { taskId, phase: p.phase, done: p.bytesRead, total: p.totalBytes, ...(p.file ? { item: p.file } : {}) }),
+          });
+        } catch (error) {
+          if (goBack !== null) await goBack();
+          throw error;
+        }
         const after = changed();
         return {
           imported: summary.imported,

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { SessionCache } from '../cache/session-cache.ts';
 import { defaultDefinition } from '../definition.ts';
 import { importFiles } from '../import-files.ts';
@@ -17,6 +17,11 @@ const MAX_PREVIEW_TABLES = 4;
 export interface WorkspaceOptions {
   /** Folder for generated demo caches (the user-data folder in Electron, a temporary one in browser mode). */
   demoDir: string;
+  /**
+   * The user's own cache: where imported files go when the demo data (or nothing) is open, so
+   * that real events never mix with generated ones. Created on the first import.
+   */
+  ownCachePath: string;
 }
 
 /**
@@ -29,6 +34,7 @@ export class Workspace {
   private open: { cache: SessionCache; path: string; demo: boolean } | null = null;
   private table: SessionTable | null = null;
   private tableLoad: Promise<SessionTable> | null = null;
+  private demoOptions: DemoOptions = { ...DEMO_DEFAULTS };
   /** Bumped by every change: a table read under an older generation is dropped. */
   private generation = 0;
   private timelineCache: EventTimeline | null = null;
@@ -44,6 +50,15 @@ export class Workspace {
     return this.open !== null;
   }
 
+  /** True while the generated demo data is open. */
+  get isDemo(): boolean {
+    return this.open?.demo === true;
+  }
+
+  get ownCachePath(): string {
+    return this.options.ownCachePath;
+  }
+
   /** The open cache; a user error when none is. */
   get cache(): SessionCache {
     if (this.open === null) throw new UserError('no cache is open: open one, import files, or open the demo data');
@@ -51,13 +66,28 @@ export class Workspace {
   }
 
   openCache(path: string, create = false): void {
+    if (create) mkdirSync(dirname(resolve(path)), { recursive: true });
     const cache = SessionCache.open(path, { create, definition: defaultDefinition() });
     this.replace({ cache, path, demo: false });
+  }
+
+  /**
+   * Opens the user's own cache (creating it) in place of the demo data or nothing; the function
+   * returned goes back to what was open (an import that failed leaves the view as it was).
+   */
+  openOwnCache(): () => Promise<void> {
+    const previous = this.open?.demo ? this.demoOptions : null;
+    this.openCache(this.options.ownCachePath, true);
+    return async () => {
+      if (previous !== null) await this.openDemo(previous);
+      else this.close();
+    };
   }
 
   /** Opens the demo cache of these parameters, generating it the first time. */
   async openDemo(options: Partial<DemoOptions> = {}): Promise<void> {
     const demo = { ...DEMO_DEFAULTS, ...options };
+    this.demoOptions = demo;
     mkdirSync(this.options.demoDir, { recursive: true });
     const path = join(this.options.demoDir, `demo-u${demo.users}-d${demo.days}-s${demo.seed}.db`);
     let cache = existsSync(path) ? openReusableDemo(path) : null;

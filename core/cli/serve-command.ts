@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -16,19 +16,28 @@ function port(value: string): number {
   return n;
 }
 
+/**
+ * Where browser mode keeps the user's own cache (imports made while the demo data is open, or
+ * with no --db): SESSION_EXPLORER_DATA, else ~/.session-explorer.
+ */
+function dataDir(): string {
+  return process.env.SESSION_EXPLORER_DATA || join(homedir(), '.session-explorer');
+}
+
 /** `serve`: the app in a browser, on 127.0.0.1 only, until interrupted. */
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description('serve the app to a browser on 127.0.0.1 (prints the address to open, with its access token)')
-    .option('--db <cache>', 'open this cache (created when missing)')
+    .option('--db <cache>', 'open this cache (created when missing); default: your own cache in ~/.session-explorer, when it exists')
     .option('--demo', 'open the generated demo data')
     .option('--port <p>', 'port to listen on (default: a free one)', port, 0)
     .action(async (flags: { db?: string; demo?: boolean; port: number }) => {
       if (flags.db !== undefined && flags.demo) throw new UserError('use --db or --demo, not both');
-      const workspace = new Workspace({ demoDir: join(tmpdir(), 'session-explorer-demo') });
+      const ownCachePath = flags.db ?? join(dataDir(), 'cache.db');
+      const workspace = new Workspace({ demoDir: join(tmpdir(), 'session-explorer-demo'), ownCachePath });
       if (flags.demo) await workspace.openDemo();
-      else if (flags.db !== undefined) workspace.openCache(flags.db, true);
+      else if (flags.db !== undefined || existsSync(ownCachePath)) workspace.openCache(ownCachePath, true);
       if (!existsSync(join(RENDERER_DIST, 'index.html'))) {
         process.stderr.write("the app's UI is not built (renderer/dist); serving the API only\n");
       }

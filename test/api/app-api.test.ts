@@ -22,7 +22,7 @@ let server: AppServer;
 let csv: Array<Record<string, string>>;
 
 before(async () => {
-  workspace = new Workspace({ demoDir: join(dir, 'demo') });
+  workspace = new Workspace({ demoDir: join(dir, 'demo'), ownCachePath: join(dir, 'own.db') });
   server = await startAppServer({ workspace, staticDir: null });
   await call('openDemo', { users: 200, days: 6, seed: 3 });
   csv = sessionsCsv();
@@ -197,17 +197,31 @@ describe('imports and exports', () => {
     const { path } = ((await upload.json()) as { result: { path: string } }).result;
     assert.match(path, /new_events\.csv$/);
     assert.ok(!path.includes('..'));
+    const demo = (await call('summary', {}))!;
     const result = await call('importFiles', { taskId: 'import-1', paths: [path] });
     assert.equal(result.imported, 2);
     assert.equal(result.rejected, 1);
     assert.equal(result.rejections[0].line, 4);
-    assert.equal(result.summary.sessions, csv.length + 1);
+    // The demo data was open: the user's events went to their own cache, not into the demo.
+    assert.equal(result.summary.path, join(dir, 'own.db'));
+    assert.equal(result.summary.demo, false);
+    assert.equal(result.summary.sessions, 1);
     await reader.cancel();
     await reading.catch(() => undefined);
     assert.ok(events.some((e) => e.taskId === 'import-1' && e.phase === 'reading'), JSON.stringify(events));
     assert.equal((await call('listSessions', { offset: 0, limit: 5, filters: { user: 'u_new' } })).total, 1);
     // The task is over: nothing is left to cancel.
     assert.deepEqual(await call('cancelTask', { taskId: 'import-1' }), { cancelled: false });
+    // The demo is as it was; a second import goes on into the own cache, which is open now.
+    assert.deepEqual(await call('openDemo', { users: 200, days: 6, seed: 3 }), demo);
+    assert.deepEqual(sessionsCsv(), csv);
+    await call('openCache', { path: join(dir, 'own.db') });
+    assert.equal((await call('importFiles', { taskId: 'import-2', paths: [path] })).summary.sessions, 1, 'the same rows again: duplicates');
+    await call('openDemo', { users: 200, days: 6, seed: 3 });
+    // An import that fails leaves the demo open, as it was.
+    const failed = await post('importFiles', { taskId: 'import-3', paths: [join(dir, 'no-such-file.csv')] });
+    assert.equal(failed.status, 400);
+    assert.deepEqual(await call('summary', {}), demo);
   });
 
   test('exports through the API and the download equal the CLI export', async () => {
@@ -275,7 +289,7 @@ describe('the server', () => {
 describe('the demo data', () => {
   test('a demo cache this version cannot read, or an empty one, is generated again', async () => {
     const demoDir = join(dir, 'stale-demo');
-    const stale = new Workspace({ demoDir });
+    const stale = new Workspace({ demoDir, ownCachePath: join(dir, 'own-stale.db') });
     try {
       mkdirSync(demoDir, { recursive: true });
       writeFileSync(join(demoDir, 'demo-u20-d2-s1.db'), 'not a cache');

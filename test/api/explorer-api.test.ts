@@ -29,14 +29,14 @@ let storedMs: number;
 const PREVIEW_MS = 7 * 60_000;
 
 before(async () => {
-  const demo = new Workspace({ demoDir: join(dir, 'demo') });
+  const demo = new Workspace({ demoDir: join(dir, 'demo'), ownCachePath: join(dir, 'own.db') });
   await demo.openDemo({ users: 150, days: 5, seed: 11 });
   const path = demo.summary()!.path;
   demo.close();
   copyFileSync(path, join(dir, 'copy.db'));
-  workspace = new Workspace({ demoDir: join(dir, 'unused') });
+  workspace = new Workspace({ demoDir: join(dir, 'unused'), ownCachePath: join(dir, 'own.db') });
   workspace.openCache(path);
-  applied = new Workspace({ demoDir: join(dir, 'unused') });
+  applied = new Workspace({ demoDir: join(dir, 'unused'), ownCachePath: join(dir, 'own.db') });
   applied.openCache(join(dir, 'copy.db'));
   handlers = createApiHandlers(workspace, (event, payload) => emitted.push({ event, payload }));
   appliedHandlers = createApiHandlers(applied, () => undefined);
@@ -246,7 +246,7 @@ describe('exports of the current filters', () => {
 
 describe('a cache just opened', () => {
   test('its first pages come from SQL while the session table is read, equal to the table’s pages', async () => {
-    const fresh = new Workspace({ demoDir: join(dir, 'unused') });
+    const fresh = new Workspace({ demoDir: join(dir, 'unused'), ownCachePath: join(dir, 'own.db') });
     fresh.openCache(join(dir, 'copy.db'));
     const on = createApiHandlers(fresh, () => undefined);
     try {

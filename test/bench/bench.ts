@@ -317,7 +317,7 @@ async function main(): Promise<void> {
 
 /** What the Sessions view waits for on opening a cache: the summary and the first page (API handlers, no transport). */
 async function appFirstRows(db: string): Promise<{ firstPageMs: number; tableMs: number; sessions: number }> {
-  const workspace = new Workspace({ demoDir: join(benchDir, 'demo') });
+  const workspace = new Workspace({ demoDir: join(benchDir, 'demo'), ownCachePath: join(benchDir, 'own.db') });
   const handlers = createApiHandlers(workspace, () => undefined);
   const started = performance.now();
   await handlers.openCache({ path: db });

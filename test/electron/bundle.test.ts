@@ -119,7 +119,7 @@ describe('the main process bundle, on a stub electron', () => {
 
   before(async () => {
     // The cache "open when the app was last used".
-    const previous = new Workspace({ demoDir: join(out, 'previous') });
+    const previous = new Workspace({ demoDir: join(out, 'previous'), ownCachePath: join(out, 'own.db') });
     await previous.openDemo({ users: 20, days: 2 });
     lastCache = previous.summary()!.path;
     previous.close();

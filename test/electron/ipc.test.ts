@@ -33,7 +33,7 @@ function counted(handlers: ApiHandlers): ApiHandlers {
 }
 
 before(async () => {
-  workspace = new Workspace({ demoDir: join(dir, 'demo') });
+  workspace = new Workspace({ demoDir: join(dir, 'demo'), ownCachePath: join(dir, 'own.db') });
   // Both transports serve the one workspace.
   registerApi(ipcMain, counted(createApiHandlers(workspace, windowEmitter(() => window))), () => window);
   server = await startAppServer({ workspace, staticDir: null });

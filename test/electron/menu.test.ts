@@ -149,6 +149,12 @@ describe('start-up', () => {
 
     await remembering.openDemo({});
     assert.deepEqual(JSON.parse(readFileSync(state, 'utf8')), { lastCache: null });
+
+    // Files imported while the demo was open went to the user's own cache: the next start opens it.
+    const own = join(dir, 'cache.db');
+    const importing = rememberingHandlers(fakeHandlers({ importFiles: async () => ({ summary: { path: own, demo: false } }) }).handlers, state);
+    await importing.importFiles({ taskId: 't', paths: ['/data/a.csv'] });
+    assert.deepEqual(JSON.parse(readFileSync(state, 'utf8')), { lastCache: own });
   });
 
   test('a last cache that is gone or will not open falls back to the demo data', async () => {

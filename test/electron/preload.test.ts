@@ -45,7 +45,7 @@ test('onEvent passes the payload only, for its event, until unsubscribed', () =>
 });
 
 const dir = tempDir('electron-bridge-');
-const workspace = new Workspace({ demoDir: join(dir, 'demo') });
+const workspace = new Workspace({ demoDir: join(dir, 'demo'), ownCachePath: join(dir, 'own.db') });
 after(() => workspace.close());
 
 test('page to core and back: results as envelopes, progress as events', async () => {

@@ -100,6 +100,9 @@ export function DataPanel({ host, state, onChanged, onRetry }: {
             Import files
           </button>
         </div>
+        {summary?.demo === true && work.kind === 'idle' && (
+          <p className="muted hint-line">Imported files go to your own cache; the demo data stays as it is.</p>
+        )}
         {work.kind === 'import' && <ImportProgress work={work} />}
         {notice !== null && (
           <p className={`notice ${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>

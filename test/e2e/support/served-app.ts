@@ -26,7 +26,7 @@ export async function serveDemo(dir = tempDir('session-explorer-e2e-')): Promise
     existsSync(join(REPO_ROOT, 'renderer', 'dist', 'index.html')),
     'the UI is not built: run `npm run build:renderer` (vite build --config renderer/vite.config.ts) first',
   );
-  const child = spawnCli(['serve', '--demo', '--port', '0'], { env: { TMPDIR: dir } });
+  const child = spawnCli(['serve', '--demo', '--port', '0'], { env: { TMPDIR: dir, SESSION_EXPLORER_DATA: join(dir, 'data') } });
   let stdout = '';
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
