@@ -22,6 +22,8 @@ export interface WorkspaceOptions {
    * that real events never mix with generated ones. Created on the first import.
    */
   ownCachePath: string;
+  /** Sessions read per chunk while the session table loads (other calls run between chunks). */
+  tableChunkRows?: number;
 }
 
 /**
@@ -128,9 +130,10 @@ export class Workspace {
       const cache = this.cache;
       const generation = this.generation;
       const stale = () => generation !== this.generation;
-      this.tableLoad = SessionTable.load(cache, stale).then(
+      this.tableLoad = SessionTable.load(cache, stale, this.options.tableChunkRows).then(
         (table) => {
-          if (table === null || stale()) return this.sessions();
+          if (stale()) return this.sessions(); // the cache changed meanwhile: the newer read answers
+          if (table === null) throw new Error('the sessions table and the user-day index disagree on the number of sessions');
           this.table = table;
           return table;
         },

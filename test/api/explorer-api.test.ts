@@ -264,6 +264,26 @@ describe('a cache just opened', () => {
   });
 });
 
+describe('a change while the session table is read', () => {
+  test('the read in progress is dropped and every caller gets the table of the new state', async () => {
+    const ws = new Workspace({ demoDir: join(dir, 'unused'), ownCachePath: join(dir, 'own.db'), tableChunkRows: 100 });
+    ws.openCache(join(dir, 'copy.db'));
+    const on = createApiHandlers(ws, () => undefined);
+    try {
+      const before = ws.summary()!.sessions;
+      const early = ws.sessions();
+      const sorted = call(on, 'listSessions', { offset: 0, limit: 5, sort: { column: 'event_count', direction: 'desc' } });
+      const after = await call(on, 'applyDefinition', { threshold_ms: storedMs });
+      assert.notEqual(after.sessions, before, 'the new definition changes the session count');
+      assert.equal((await early).length, after.sessions);
+      assert.equal((await sorted).total, after.sessions);
+      assert.equal((await ws.sessions()).length, after.sessions);
+    } finally {
+      ws.close();
+    }
+  });
+});
+
 describe('workspace events', () => {
   test('applying a definition tells every window the new summary', async () => {
     emitted.length = 0;
