@@ -5,7 +5,8 @@ const MAX_CHAR = '\u{10FFFF}';
 
 /**
  * Users whose id starts with the query (found through the index, in id order), then, to fill
- * the list, users whose id contains it elsewhere.
+ * the list, users whose id contains it elsewhere, then those that contain it ignoring ASCII case
+ * (`doe` finds `Doe, John`).
  */
 export function searchUsers(cache: SessionCache, query: string, limit: number): string[] {
   const prefixed = cache.db
@@ -17,5 +18,11 @@ export function searchUsers(cache: SessionCache, query: string, limit: number): 
     .prepare("SELECT user_id FROM users WHERE instr(user_id, ?) > 1 ORDER BY user_id LIMIT ?")
     .pluck()
     .all(query, limit - prefixed.length) as string[];
-  return [...prefixed, ...containing];
+  const found = [...prefixed, ...containing];
+  if (found.length >= limit) return found;
+  const ignoringCase = cache.db
+    .prepare('SELECT user_id FROM users WHERE instr(lower(user_id), lower(?)) > 0 AND instr(user_id, ?) = 0 ORDER BY user_id LIMIT ?')
+    .pluck()
+    .all(query, query, limit - found.length) as string[];
+  return [...found, ...ignoringCase];
 }

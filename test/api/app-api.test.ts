@@ -138,6 +138,16 @@ describe('the Sessions view', () => {
     const found = await call('searchUsers', { query: id.slice(0, -1), limit: 5 });
     assert.ok(found.users.includes(id));
     assert.ok(found.users.every((u) => u.includes(id.slice(0, -1))));
+    // Ignoring case comes last: every id that holds the text in any case, exact matches first.
+    const mixed = csv.map((r) => r.user_id).find((u) => /[A-Z]/.test(u) && /^[A-Za-z]/.test(u))!;
+    const word = mixed.match(/[A-Za-z]+/)![0];
+    const lower = word.toLowerCase();
+    const all = (await call('searchUsers', { query: lower, limit: 500 })).users;
+    assert.ok(all.includes(mixed), `${lower} finds ${mixed}`);
+    const expected = [...new Set(csv.map((r) => r.user_id))].filter((u) => u.toLowerCase().includes(lower));
+    assert.deepEqual([...all].sort(), expected.sort());
+    const exact = all.filter((u) => u.includes(lower));
+    assert.deepEqual(all.slice(0, exact.length), exact);
   });
 });
 
