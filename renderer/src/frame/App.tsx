@@ -1,11 +1,9 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { CacheSummary, SessionFilters } from '../../../core/api/contract.ts';
 import { messageOf, type AppHost } from '../api/index.ts';
 import { count } from '../format.ts';
 import { JourneysView } from '../journeys/JourneysView.tsx';
-import { MetricsView } from '../metrics/MetricsView.tsx';
 import { SessionsView } from '../sessions/SessionsView.tsx';
-import { ThresholdView } from '../threshold/ThresholdView.tsx';
 import { DataPanel } from './DataPanel.tsx';
 import { ExplorerProvider, type Explorer, type JourneyTarget } from './explorer.tsx';
 import { TABS, Tabs, type TabId } from './Tabs.tsx';
@@ -118,6 +116,10 @@ export function App({ host }: { host: AppHost }) {
   );
 }
 
+// The chart views load with their charting library on first use: the first screen does not wait for it.
+const MetricsView = lazy(() => import('../metrics/MetricsView.tsx').then((m) => ({ default: m.MetricsView })));
+const ThresholdView = lazy(() => import('../threshold/ThresholdView.tsx').then((m) => ({ default: m.ThresholdView })));
+
 function View({ tab, state }: { tab: TabId; state: SummaryState }) {
   switch (tab) {
     case 'sessions':
@@ -125,9 +127,17 @@ function View({ tab, state }: { tab: TabId; state: SummaryState }) {
     case 'journeys':
       return <JourneysView />;
     case 'metrics':
-      return <MetricsView />;
+      return (
+        <Suspense fallback={<div className="empty-state">Loading…</div>}>
+          <MetricsView />
+        </Suspense>
+      );
     case 'threshold':
-      return <ThresholdView />;
+      return (
+        <Suspense fallback={<div className="empty-state">Loading…</div>}>
+          <ThresholdView />
+        </Suspense>
+      );
   }
 }
 
