@@ -93,10 +93,10 @@ export function createApiHandlers(workspace: Workspace, emit: Emit): ApiHandlers
       const range = params.range === undefined || params.range === null ? null : paramsObject(params.range);
       return asTask(taskId, async (signal) => {
         // Real events never go into the generated demo data: they go to the user's own cache.
-        const goBack = !workspace.isOpen || workspace.isDemo ? workspace.openOwnCache() : null;
+        const target = workspace.importTarget();
         let summary;
         try {
-          summary = await importFiles(workspace.cache, {
+          summary = await importFiles(target.cache, {
             signal,
             files: paths,
             range: range === null ? null : { from: text(range, 'from'), to: text(range, 'to') },
@@ -104,9 +104,10 @@ export function createApiHandlers(workspace: Workspace, emit: Emit): ApiHandlers
               emit('progress', { taskId, phase: p.phase, done: p.bytesRead, total: p.totalBytes, ...(p.file ? { item: p.file } : {}) }),
           });
         } catch (error) {
-          if (goBack !== null) await goBack();
+          target.discard();
           throw error;
         }
+        target.adopt();
         const after = changed();
         return {
           imported: summary.imported,

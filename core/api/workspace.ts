@@ -36,7 +36,6 @@ export class Workspace {
   private open: { cache: SessionCache; path: string; demo: boolean } | null = null;
   private table: SessionTable | null = null;
   private tableLoad: Promise<SessionTable> | null = null;
-  private demoOptions: DemoOptions = { ...DEMO_DEFAULTS };
   /** Bumped by every change: a table read under an older generation is dropped. */
   private generation = 0;
   private timelineCache: EventTimeline | null = null;
@@ -74,22 +73,30 @@ export class Workspace {
   }
 
   /**
-   * Opens the user's own cache (creating it) in place of the demo data or nothing; the function
-   * returned goes back to what was open (an import that failed leaves the view as it was).
+   * The cache an import writes to: the open one, or — while the demo data (or nothing) is open —
+   * the user's own cache, opened beside it. Until `adopt` the app goes on showing what it showed
+   * (an import can take minutes); `discard` after a failure closes the own cache again, and
+   * removes it when this import created it.
    */
-  openOwnCache(): () => Promise<void> {
-    const previous = this.open?.demo ? this.demoOptions : null;
-    this.openCache(this.options.ownCachePath, true);
-    return async () => {
-      if (previous !== null) await this.openDemo(previous);
-      else this.close();
+  importTarget(): { cache: SessionCache; adopt(): void; discard(): void } {
+    if (this.open !== null && !this.open.demo) return { cache: this.open.cache, adopt: () => undefined, discard: () => undefined };
+    const path = this.options.ownCachePath;
+    const existed = existsSync(path);
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+    const cache = SessionCache.open(path, { create: true, definition: defaultDefinition() });
+    return {
+      cache,
+      adopt: () => this.replace({ cache, path, demo: false }),
+      discard: () => {
+        cache.close();
+        if (!existed) removeCacheFiles(path);
+      },
     };
   }
 
   /** Opens the demo cache of these parameters, generating it the first time. */
   async openDemo(options: Partial<DemoOptions> = {}): Promise<void> {
     const demo = { ...DEMO_DEFAULTS, ...options };
-    this.demoOptions = demo;
     mkdirSync(this.options.demoDir, { recursive: true });
     const path = join(this.options.demoDir, `demo-u${demo.users}-d${demo.days}-s${demo.seed}.db`);
     let cache = existsSync(path) ? openReusableDemo(path) : null;

@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, s
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { basename, extname, join, normalize, sep } from 'node:path';
+import { basename, dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { isApiMethod, type ApiEvents, type ApiErrorBody } from '../api/contract.ts';
 import { errorBody } from '../api/error-body.ts';
@@ -103,6 +103,8 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
       sendJson(response, 200, { result });
     } catch (error) {
       sendJson(response, isUserError(error) ? 400 : 500, errorBody(error));
+    } finally {
+      if (name === 'importFiles') removeUploads(params);
     }
   }
 
@@ -149,6 +151,15 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
       });
     } finally {
       rmSync(path, { force: true });
+    }
+  }
+
+  /** An import is over (done, failed or cancelled): the copies uploaded for it are not needed again. */
+  function removeUploads(params: unknown): void {
+    const paths = (params as { paths?: unknown } | null)?.paths;
+    if (!Array.isArray(paths)) return;
+    for (const path of paths) {
+      if (typeof path === 'string' && dirname(resolve(path)) === uploads) rmSync(path, { force: true });
     }
   }
 

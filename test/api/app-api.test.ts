@@ -4,7 +4,7 @@
 // core; imports report progress; and the server refuses what it must (token, Host, bad input).
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { API_METHODS, type ApiMethod, type ApiParams, type ApiResult, type MetricsResult, type SessionRow, type TaskProgress } from '../../core/api/contract.ts';
@@ -199,12 +199,16 @@ describe('imports and exports', () => {
       }
     })();
     const file = 'user_id,time,event\nu_new,2025-03-09T10:00:00Z,open\nu_new,2025-03-09T10:05:00Z,click\n,2025-03-09T10:06:00Z,click\n';
-    const upload = await fetch(`http://127.0.0.1:${server.port}/api/upload?name=${encodeURIComponent('../../new events.csv')}`, {
-      method: 'POST',
-      headers: { 'x-session-explorer-token': server.token },
-      body: file,
-    });
-    const { path } = ((await upload.json()) as { result: { path: string } }).result;
+    const uploadFile = async () => {
+      const upload = await fetch(`http://127.0.0.1:${server.port}/api/upload?name=${encodeURIComponent('../../new events.csv')}`, {
+        method: 'POST',
+        headers: { 'x-session-explorer-token': server.token },
+        body: file,
+      });
+      return ((await upload.json()) as { result: { path: string } }).result.path;
+    };
+    const path = await uploadFile();
+    assert.ok(existsSync(path));
     assert.match(path, /new_events\.csv$/);
     assert.ok(!path.includes('..'));
     const demo = (await call('summary', {}))!;
@@ -216,6 +220,7 @@ describe('imports and exports', () => {
     assert.equal(result.summary.path, join(dir, 'own.db'));
     assert.equal(result.summary.demo, false);
     assert.equal(result.summary.sessions, 1);
+    assert.ok(!existsSync(path), 'the uploaded copy is removed once imported');
     await reader.cancel();
     await reading.catch(() => undefined);
     assert.ok(events.some((e) => e.taskId === 'import-1' && e.phase === 'reading'), JSON.stringify(events));
@@ -226,7 +231,7 @@ describe('imports and exports', () => {
     assert.deepEqual(await call('openDemo', { users: 200, days: 6, seed: 3 }), demo);
     assert.deepEqual(sessionsCsv(), csv);
     await call('openCache', { path: join(dir, 'own.db') });
-    assert.equal((await call('importFiles', { taskId: 'import-2', paths: [path] })).summary.sessions, 1, 'the same rows again: duplicates');
+    assert.equal((await call('importFiles', { taskId: 'import-2', paths: [await uploadFile()] })).summary.sessions, 1, 'the same rows again: duplicates');
     await call('openDemo', { users: 200, days: 6, seed: 3 });
     // An import that fails leaves the demo open, as it was.
     const failed = await post('importFiles', { taskId: 'import-3', paths: [join(dir, 'no-such-file.csv')] });

@@ -2,7 +2,7 @@
 // cache itself: a preview at a threshold must be exactly what applying that threshold persists,
 // and every figure must agree with the sessions and events CSVs the command line writes.
 import assert from 'node:assert/strict';
-import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { unzipSync, strFromU8 } from 'fflate';
@@ -278,6 +278,28 @@ describe('a change while the session table is read', () => {
       assert.equal((await early).length, after.sessions);
       assert.equal((await sorted).total, after.sessions);
       assert.equal((await ws.sessions()).length, after.sessions);
+    } finally {
+      ws.close();
+    }
+  });
+});
+
+describe('imports while the demo data is open', () => {
+  test('go to the own cache only when they succeed; a failed first import leaves no cache behind', async () => {
+    const own = join(dir, 'first-own', 'cache.db');
+    const ws = new Workspace({ demoDir: join(dir, 'demo'), ownCachePath: own });
+    const on = createApiHandlers(ws, () => undefined);
+    try {
+      await ws.openDemo({ users: 150, days: 5, seed: 11 });
+      const demo = ws.summary();
+      await assert.rejects(call(on, 'importFiles', { taskId: 'x', paths: [join(dir, 'missing.csv')] }));
+      assert.deepEqual(ws.summary(), demo);
+      assert.ok(!existsSync(own), 'the own cache this import created is removed');
+      const file = join(dir, 'two.csv');
+      writeFileSync(file, 'user_id,time,event\nu1,2025-03-09T10:00:00Z,open\nu1,2025-03-09T10:05:00Z,click\n');
+      const result = await call(on, 'importFiles', { taskId: 'y', paths: [file] });
+      assert.equal(result.summary.path, own);
+      assert.equal(ws.summary()!.sessions, 1);
     } finally {
       ws.close();
     }

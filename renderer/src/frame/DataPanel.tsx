@@ -9,7 +9,16 @@ import { ProgressBar } from './ProgressBar.tsx';
 type Work =
   | { kind: 'idle' }
   | { kind: 'demo' }
-  | { kind: 'import'; taskId: string; files: string[]; step: string; progress: TaskProgress | null; cancel: () => void };
+  | {
+      kind: 'import';
+      taskId: string;
+      files: string[];
+      /** The names the user knows the files by, by the path the API reads (uploads are stored under other names). */
+      names: Map<string, string>;
+      step: string;
+      progress: TaskProgress | null;
+      cancel: () => void;
+    };
 
 interface Notice {
   tone: 'info' | 'error';
@@ -33,7 +42,12 @@ export function DataPanel({ host, state, onChanged, onRetry }: {
   useEffect(() => {
     if (taskOfWork === null) return;
     return host.onEvent('progress', (progress) => {
-      if (progress.taskId === taskOfWork) setWork((w) => (w.kind === 'import' ? { ...w, progress, step: progress.item ?? w.step } : w));
+      if (progress.taskId !== taskOfWork) return;
+      setWork((w) => {
+        if (w.kind !== 'import') return w;
+        const item = progress.item === undefined ? undefined : (w.names.get(progress.item) ?? baseName(progress.item));
+        return { ...w, progress: item === undefined ? progress : { ...progress, item }, step: item ?? w.step };
+      });
     });
   }, [host, taskOfWork]);
 
@@ -69,15 +83,17 @@ export function DataPanel({ host, state, onChanged, onRetry }: {
       uploads.abort();
       if (started) void host.api.cancelTask({ taskId }).catch(() => undefined);
     };
-    setWork({ kind: 'import', taskId, files: picked.names, step: picked.names[0], progress: null, cancel });
+    setWork({ kind: 'import', taskId, files: picked.names, names: new Map(), step: picked.names[0], progress: null, cancel });
     try {
       const paths = await picked.resolve(uploads.signal, (name, index) =>
         setWork((w) => (w.kind === 'import' ? { ...w, step: `Uploading ${name} (${index + 1} of ${picked.names.length})` } : w)),
       );
       if (uploads.signal.aborted) throw new Error('import cancelled');
+      const names = new Map(paths.map((path, i) => [path, picked.names[i]]));
+      setWork((w) => (w.kind === 'import' ? { ...w, names } : w));
       started = true;
       const result = await host.api.importFiles({ taskId, paths });
-      setLastImport({ result, names: new Map(paths.map((path, i) => [path, picked.names[i]])) });
+      setLastImport({ result, names });
       onChanged(result.summary);
       setNotice({ tone: 'info', text: importLine(result) });
     } catch (error) {
