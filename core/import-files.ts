@@ -1,11 +1,14 @@
 import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import type { ImportCounts } from './api/contract.ts';
 import { stringify } from 'csv-stringify/sync';
-import { applyBatch } from './cache/apply-batch.ts';
+import { applyBatch, applyPartitions } from './cache/apply-batch.ts';
 import { rebuildCache } from './cache/rebuild.ts';
 import type { SessionCache } from './cache/session-cache.ts';
 import { definitionsEqual, type SessionDefinition } from './definition.ts';
 import { BatchBuilder, ImportCancelled, type DayRange, type Rejection } from './sources/batch-builder.ts';
+import { BatchSpill } from './sources/batch-spill.ts';
 import { readDemo } from './sources/demo-source.ts';
 import type { DemoOptions } from './sources/demo-generator.ts';
 import { readEventFile } from './sources/file-source.ts';
@@ -35,6 +38,8 @@ export interface ImportRequest {
   onProgress?: (progress: ImportProgress) => void;
   /** Cancels the import while it reads; the cache is then left as it was. */
   signal?: AbortSignal;
+  /** See `EventImport.memoryBudgetMb`. */
+  memoryBudgetMb?: number;
 }
 
 export interface ImportSummary extends ImportCounts {
@@ -62,6 +67,7 @@ export async function importFiles(cache: SessionCache, request: ImportRequest): 
     range: request.range,
     rejectsPath: request.rejectsPath,
     signal: request.signal,
+    memoryBudgetMb: request.memoryBudgetMb,
     sources: request.demo ? [...files, 'demo'] : files,
     onWriting: () =>
       request.onProgress?.({ file: '', fileIndex: files.length, fileCount: files.length, bytesRead: 0, totalBytes: 0, phase: 'writing' }),
@@ -90,6 +96,29 @@ export interface EventImport {
   onWriting?: () => void;
   /** Cancels the import while it reads (the write transaction is not interrupted). */
   signal?: AbortSignal;
+  /** MiB the events read may take in memory before they spill to disk (default: see `importBudgetMb`). */
+  memoryBudgetMb?: number;
+}
+
+/** Memory an event takes while read and while applied (measured: about 170–250 bytes). */
+const BYTES_PER_EVENT = 256;
+const DEFAULT_BUDGET_MB = 2048;
+
+/** The import memory budget: `SESSION_EXPLORER_IMPORT_BUDGET_MB`, else 2 GiB. */
+export function importBudgetMb(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.SESSION_EXPLORER_IMPORT_BUDGET_MB;
+  if (text === undefined || text.trim() === '') return DEFAULT_BUDGET_MB;
+  const mb = Number(text);
+  if (!Number.isFinite(mb) || mb <= 0) {
+    throw new UserError(`SESSION_EXPLORER_IMPORT_BUDGET_MB must be a positive number of MiB, not '${text}'`);
+  }
+  return mb;
+}
+
+/** Spill files go beside the cache (the disk that will hold the events anyway), else to the temp folder. */
+function spillFolder(cache: SessionCache): string {
+  const name = cache.db.name;
+  return name === '' || name === ':memory:' ? tmpdir() : dirname(resolve(name));
 }
 
 /**
@@ -103,9 +132,28 @@ export async function importEvents(cache: SessionCache, request: EventImport): P
   const calendar = changed ? new ZoneCalendar(definition.timeZone) : cache.calendar;
   const builder = new BatchBuilder(definition, calendar, cache.users, cache.strings, range);
   builder.signal = request.signal ?? null;
+  const budgetEvents = ((request.memoryBudgetMb ?? importBudgetMb()) * 2 ** 20) / BYTES_PER_EVENT;
+  const spill = new BatchSpill(spillFolder(cache), budgetEvents, definition.attributes.length);
+  builder.spill = spill;
+  try {
+    return await readAndApply(cache, request, builder, { definition, changed, range });
+  } finally {
+    spill.dispose();
+  }
+}
+
+async function readAndApply(
+  cache: SessionCache,
+  request: EventImport,
+  builder: BatchBuilder,
+  { definition, changed, range }: { definition: SessionDefinition; changed: boolean; range: DayRange | null },
+): Promise<ImportSummary> {
+  const spill = builder.spill!;
   try {
     await request.read(builder);
     builder.throwIfCancelled();
+    // Over the budget at the end too (a source read in one piece): applied a partition at a time.
+    if (spill.used || builder.batch.length > spill.budgetEvents) spill.take(builder.batch);
   } catch (error) {
     cache.users.rollback();
     cache.strings.rollback();
@@ -127,7 +175,7 @@ export async function importEvents(cache: SessionCache, request: EventImport): P
 
   const summary = cache.transaction(() => {
     if (changed) rebuildCache(cache, definition);
-    const applied = applyBatch(cache, builder.batch, range);
+    const applied = spill.used ? applyPartitions(cache, spill.partitions(), range) : applyBatch(cache, builder.batch, range);
     const totals = cache.db.prepare('SELECT (SELECT count(*) FROM sessions), (SELECT coalesce(sum(event_count), 0) FROM user_days)').raw().get() as [number, number];
     const result = {
       imported: applied.imported,

@@ -175,9 +175,14 @@ type Format = 'iso' | 'epoch-ms' | 'mixed';
 const arbFormat = fc.constantFrom<Format>('iso', 'epoch-ms', 'mixed');
 
 type Op =
-  | { kind: 'range'; from: number; length: number; extras: number[]; seed: number; format: Format; reopen: boolean }
-  | { kind: 'merge'; picks: number[]; format: Format; reopen: boolean }
+  | { kind: 'range'; from: number; length: number; extras: number[]; seed: number; format: Format; reopen: boolean; budget: number | null }
+  | { kind: 'merge'; picks: number[]; format: Format; reopen: boolean; budget: number | null }
   | { kind: 'repeat'; back: number };
+
+/** The import's memory budget in events: none, or so small that it spills to disk in partitions. */
+const arbBudget = fc.constantFrom<number | null>(null, null, 1, 3, 16);
+/** The budget as the import takes it (MiB), for `events` events. */
+const budgetMb = (events: number | null): number | undefined => (events === null ? undefined : (events * 256) / 2 ** 20);
 
 const arbOp: fc.Arbitrary<Op> = fc.oneof(
   fc.record({
@@ -188,12 +193,14 @@ const arbOp: fc.Arbitrary<Op> = fc.oneof(
     seed: fc.nat(),
     format: arbFormat,
     reopen: fc.boolean(),
+    budget: arbBudget,
   }),
   fc.record({
     kind: fc.constant('merge' as const),
     picks: fc.array(fc.nat(), { maxLength: 40 }),
     format: arbFormat,
     reopen: fc.boolean(),
+    budget: arbBudget,
   }),
   fc.record({ kind: fc.constant('repeat' as const), back: fc.nat() }),
 );
@@ -236,6 +243,7 @@ interface Step {
   file: string;
   range: { from: string; to: string } | null;
   reopen: boolean;
+  budget: number | null;
   events: RefEvent[];
   label: string;
 }
@@ -264,6 +272,10 @@ async function freshImport(dir: string, tag: string, events: RefEvent[], def: Re
   } finally {
     cache.close();
   }
+}
+
+function spilled(budget: number | null): string {
+  return budget === null ? '' : `, budget ${budget} events`;
 }
 
 function describeSteps(steps: Step[]): string {
@@ -299,11 +311,11 @@ describe('cache invariant (SPEC §1: caching, incremental fetches, idempotency)'
               const extra = outside.length === 0 ? [] : op.extras.map((k) => outside[k % outside.length]);
               const rows = shuffled([...inside, ...extra], op.seed);
               writeEventsCsv(file, rows, { time: timeFormat(op.format) });
-              steps.push({ file, range: { from, to }, reopen: op.reopen, events: inside, label: `range ${from}..${to} (${inside.length} events, ${extra.length} outside)` });
+              steps.push({ file, range: { from, to }, reopen: op.reopen, budget: op.budget, events: inside, label: `range ${from}..${to} (${inside.length} events, ${extra.length} outside${spilled(op.budget)})` });
             } else {
               const rows = universe.length === 0 ? [] : op.picks.map((k) => universe[k % universe.length]);
               writeEventsCsv(file, rows, { time: timeFormat(op.format) });
-              steps.push({ file, range: null, reopen: op.reopen, events: rows, label: `merge ${rows.length} rows` });
+              steps.push({ file, range: null, reopen: op.reopen, budget: op.budget, events: rows, label: `merge ${rows.length} rows${spilled(op.budget)}` });
             }
           });
           if (steps.length === 0) return;
@@ -318,7 +330,7 @@ describe('cache invariant (SPEC §1: caching, incremental fetches, idempotency)'
                 cache.close();
                 cache = SessionCache.open(dbPath);
               }
-              await importFiles(cache, { files: [step.file], range: step.range });
+              await importFiles(cache, { files: [step.file], range: step.range, memoryBudgetMb: budgetMb(step.budget) });
               if (step.range !== null) {
                 const { from, to } = step.range;
                 cached = cached.filter((e) => {
@@ -338,7 +350,7 @@ describe('cache invariant (SPEC §1: caching, incremental fetches, idempotency)'
             assert.equal(final.events, referenceEventsCsv(cached, def), `events differ from the reference; ${context}`);
 
             const last = steps[steps.length - 1];
-            await importFiles(cache, { files: [last.file], range: last.range });
+            await importFiles(cache, { files: [last.file], range: last.range, memoryBudgetMb: budgetMb(last.budget) });
             const again = exportBoth(cache, tmp, 'again');
             assert.equal(again.sessions, final.sessions, `repeating the last operation changed the sessions; ${context}`);
             assert.equal(again.events, final.events, `repeating the last operation changed the events; ${context}`);

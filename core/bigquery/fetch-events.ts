@@ -139,7 +139,11 @@ export async function fetchIntoCache(cache: SessionCache, request: FetchRequest)
       const reader = rowReader(request.mapping, definition, builder, source);
       const processed = await runQuery(client, request, query, {
         onRow: reader,
-        onProgress: progress,
+        // Reported after each page, when all its rows are in the batch.
+        onProgress: (p) => {
+          if (p.phase === 'reading') builder.checkpoint();
+          progress(p);
+        },
         pageSize: request.pageSize,
         cancelledMessage: 'fetch cancelled: the BigQuery job was cancelled and the cache is unchanged',
       });

@@ -1,5 +1,4 @@
-import type { EventBatch } from '../model/event-batch.ts';
-import { NULL_KEY } from '../model/event-batch.ts';
+import { EventBatch, NULL_KEY } from '../model/event-batch.ts';
 import { orderEvents } from '../sessionize/event-order.ts';
 import { durationSecs, sessionizeRuns } from '../sessionize/sessionize-runs.ts';
 import type { DayRange } from '../sources/batch-builder.ts';
@@ -15,6 +14,8 @@ export interface ApplyResult {
   duplicates: number;
   /** Local dates whose events changed or were replaced. */
   days: number;
+  /** The local days of the batch's events. */
+  batchDays: Set<number>;
 }
 
 interface UserDay {
@@ -122,11 +123,32 @@ export function applyBatch(cache: SessionCache, batch: EventBatch, range: DayRan
   for (const sql of dayIndexes) db.exec(sql);
 
   const unique = ordered.order.length;
+  const batchDays = new Set(ordered.runDay);
   return {
     imported: unique - loaded,
     duplicates: newRows + loaded - unique,
-    days: range !== null ? range.to - range.from + 1 : new Set(ordered.runDay).size,
+    days: range !== null ? range.to - range.from + 1 : batchDays.size,
+    batchDays,
   };
+}
+
+/**
+ * Applies a batch that was spilled to disk in partitions of whole users (see BatchSpill), one
+ * partition at a time, so memory follows the largest partition rather than the import. With a
+ * range, its days are cleared once first; each partition then only adds user-days, which is
+ * a merge into days that no longer hold anything.
+ */
+export function applyPartitions(cache: SessionCache, partitions: Iterable<EventBatch>, range: DayRange | null): ApplyResult {
+  const total: ApplyResult = { imported: 0, duplicates: 0, days: 0, batchDays: new Set() };
+  if (range !== null) total.days = applyBatch(cache, new EventBatch(cache.definition.attributes.length), range).days;
+  for (const partition of partitions) {
+    const applied = applyBatch(cache, partition, null);
+    total.imported += applied.imported;
+    total.duplicates += applied.duplicates;
+    for (const day of applied.batchDays) total.batchDays.add(day);
+  }
+  if (range === null) total.days = total.batchDays.size;
+  return total;
 }
 
 /** Drops the secondary indexes of `sessions` and `user_days`; returns the SQL that recreates them. */

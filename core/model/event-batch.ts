@@ -30,6 +30,17 @@ export class EventBatch {
     return this.time.length;
   }
 
+  /** Empties the batch, keeping its storage for the rows that follow (see BatchSpill). */
+  clear(): void {
+    this.user.length = 0;
+    this.time.length = 0;
+    this.day.length = 0;
+    this.name.length = 0;
+    for (const column of this.attrs) column.length = 0;
+    this.insertId.clear();
+    this.props.length = 0;
+  }
+
   /**
    * Appends rows read elsewhere with their own dictionaries: `userMap` and `stringMap` turn
    * their keys into this batch's.

@@ -76,6 +76,11 @@ export class InsertIdColumn {
     this.used += parts.bytes.length;
   }
 
+  clear(): void {
+    this.length = 0;
+    this.used = 0;
+  }
+
   get(row: number): string {
     const s = this.start[row];
     return this.bytes.toString('utf8', s, s + this.size[row]);

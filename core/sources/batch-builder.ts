@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SessionDefinition } from '../definition.ts';
 import { Dictionary } from '../model/dictionary.ts';
 import { EventBatch, NULL_KEY } from '../model/event-batch.ts';
+import type { BatchSpill } from './batch-spill.ts';
 import { parseTimeValue } from '../time/parse-time.ts';
 import type { ZoneCalendar } from '../time/zone-calendar.ts';
 import { UserError } from '../util/user-error.ts';
@@ -57,9 +58,26 @@ export class BatchBuilder {
   /** Set by an import that can be cancelled; sources check it between chunks of input. */
   signal: AbortSignal | null = null;
 
+  /** Set by an import with a memory budget: where rows go once the batch holds that many. */
+  spill: BatchSpill | null = null;
+
   /** Stops reading once the import is cancelled (the cache has not been touched yet). */
   throwIfCancelled(): void {
     if (this.signal?.aborted) throw new ImportCancelled();
+  }
+
+  /**
+   * Called by sources between chunks of input, when every row read so far is in the batch:
+   * stops a cancelled import, and spills the batch to disk once it reaches the memory budget.
+   */
+  checkpoint(): void {
+    this.throwIfCancelled();
+    if (this.spill !== null && this.batch.length >= this.spill.budgetEvents) this.spill.take(this.batch);
+  }
+
+  /** Whether `rows` more rows may be held in memory at once (a worker's part of a file is). */
+  fitsInMemory(rows: number): boolean {
+    return this.spill === null || this.batch.length + rows <= this.spill.budgetEvents;
   }
 
   /** Takes in what a worker read with its own dictionaries (see csv-worker.ts). */

@@ -9,11 +9,14 @@ import { startsWithGzipMagic, type ByteProgress } from './input-stream.ts';
 
 /** Below this size a second thread costs more than it saves. */
 const PARALLEL_MIN_BYTES = 32 << 20;
+/** Fewer bytes than any real event row takes: bounds the rows a file of some size can hold. */
+const MIN_ROW_BYTES = 32;
 
 /**
  * Reads a large uncompressed CSV on two cores: this thread parses the first half while a
- * worker parses the second, then the worker's rows are merged in. Everything else, and any
- * file that cannot be cut safely, is read in one stream.
+ * worker parses the second, then the worker's rows are merged in. Everything else, any file
+ * that cannot be cut safely, and any file whose rows may not fit the import's memory budget
+ * (the worker holds its half until it is done) is read in one stream.
  */
 export async function readCsvFile(
   path: string,
@@ -28,7 +31,8 @@ export async function readCsvFile(
     await readCsv(path, builder, onProgress); // reports the error in its own words
     return;
   }
-  const split = size >= parallelMinBytes && !(await startsWithGzipMagic(path)) ? findCsvSplit(path, size) : null;
+  const parallel = size >= parallelMinBytes && builder.fitsInMemory(size / MIN_ROW_BYTES) && !(await startsWithGzipMagic(path));
+  const split = parallel ? findCsvSplit(path, size) : null;
   if (split === null) {
     await readCsv(path, builder, onProgress);
     return;

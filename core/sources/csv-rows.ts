@@ -7,6 +7,8 @@ import { layoutOf, type CsvLayout } from './csv-layout.ts';
 import type { CsvRecord } from './csv-lexer.ts';
 import { csvTimeMs } from './csv-time.ts';
 
+const CHECKPOINT_ROWS_MASK = 4095;
+
 /** ASCII bytes are exactly the UTF-8 that decoding and re-encoding them would give. */
 function isAscii(bytes: Buffer, start: number, end: number): boolean {
   for (let i = start; i < end; i++) if (bytes[i] >= 0x80) return false;
@@ -23,6 +25,8 @@ export class CsvRows {
   /** The layout's property columns. */
   private propertyColumns = new Int32Array(0);
   private line: number;
+  /** Records taken, for a checkpoint every few thousand (a chunk of input can hold many). */
+  private taken = 0;
   private readonly attrValues: Array<string | null>;
   private readonly attrKeys: Int32Array;
   private readonly users: ByteInterner;
@@ -54,12 +58,21 @@ export class CsvRows {
     this.ids.flush();
   }
 
+  /** Puts every row taken so far wholly into the batch (insert ids are appended in bulk). */
+  settle(): void {
+    this.ids.flush();
+  }
+
   /** The physical line number of the next record. */
   get nextLine(): number {
     return this.line;
   }
 
   take(record: CsvRecord): void {
+    if ((++this.taken & CHECKPOINT_ROWS_MASK) === 0) {
+      this.ids.flush();
+      this.builder.checkpoint();
+    }
     const startLine = this.line;
     this.line += 1 + record.newlines;
     if (this.layout === null) {

@@ -29,7 +29,8 @@ export async function readCsv(path: string, builder: BatchBuilder, onProgress?: 
   try {
     for await (const data of input) {
       inStream = false;
-      builder.throwIfCancelled();
+      rows.settle();
+      builder.checkpoint();
       let chunk = data as Buffer;
       if (atStart && chunk.length >= 3 && UTF8_BOM.every((b, i) => chunk[i] === b)) chunk = chunk.subarray(3);
       atStart = false;

@@ -21,7 +21,7 @@ export async function readNdjson(path: string, builder: BatchBuilder, onProgress
   try {
     for await (const rawLine of lines) {
       lineNumber++;
-      if ((lineNumber & 1023) === 0) builder.throwIfCancelled();
+      if ((lineNumber & 1023) === 0) builder.checkpoint();
       const text = lineNumber === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
       if (text.trim() === '') continue;
       let parsed: unknown;

@@ -15,11 +15,12 @@ export interface ChildResult {
 
 const childPath = fileURLToPath(new URL('./bench-child.ts', import.meta.url));
 
-/** Runs one task of bench-child.ts in a fresh Node process and returns its result. */
-export function runChild(task: string, args: object): Promise<ChildResult> {
+/** Runs one task of bench-child.ts in a fresh Node process (`env` added to its environment) and returns its result. */
+export function runChild(task: string, args: object, env: NodeJS.ProcessEnv = {}): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...process.execArgv, childPath, task, JSON.stringify(args)], {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...env },
     });
     let stdout = '';
     child.stdout.setEncoding('utf8');
