@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { barBox, MIN_BAR_PX, MS_PER_DAY } from '../../renderer/src/journeys/layout.ts';
 import { csvRecords, exportText } from '../support/cli.ts';
+import { shownBars, timelineOf } from './support/journey-timeline.ts';
 import { ARTIFACTS, WAIT_MS, callApi, eventually, openPage, serveDemo, stopServer, unneutralised, type Served } from './support/served-app.ts';
 
 type Row = Record<string, string>;
@@ -39,7 +40,7 @@ after(async () => {
   await stopServer(served);
 });
 
-const timeline = () => page.getByRole('figure', { name: 'Session timeline' });
+const timeline = () => timelineOf(page);
 const sessionsOf = (user: string) => sessions.filter((s) => s.user_id === user);
 const eventsOf = (user: string, sessionId: string) => events.filter((e) => e.user_id === user && e.session_id === sessionId);
 /** The wall-clock time the UI shows for an ISO time (the demo's zone is UTC). */
@@ -48,7 +49,7 @@ const clockOf = (iso: string) => iso.slice(11, 23);
 test('with no target, Journeys shows the first user: one bar per session of the CSV, on its date, with a tick per event', async () => {
   const first = users[0];
   await expectUser(first);
-  const bars = await shownBars();
+  const bars = await shownBars(page);
   assert.deepEqual(
     bars.map((b) => [b.id, b.date, b.ticks]),
     sessionsOf(first).map((s) => [Number(s.session_id), s.start_date, Number(s.event_count)]),
@@ -86,7 +87,7 @@ test('Next and Previous step through the users in the CSV’s user_id order', as
     await page.getByRole('button', { name: 'Previous user' }).click();
     await expectUser(user);
   }
-  const shown = await shownBars();
+  const shown = await shownBars(page);
   assert.deepEqual(shown.map((b) => b.id), sessionsOf(users[2]).map((s) => Number(s.session_id)));
 });
 
@@ -267,32 +268,11 @@ test('the page threw and logged no errors', () => {
 
 // --- helpers ---
 
-interface ShownBar {
-  id: number;
-  /** The date of the row the bar is on. */
-  date: string;
-  ticks: number;
-}
-
-/** The session bars on the timeline, in document order (date by date, in time order). */
-async function shownBars(): Promise<ShownBar[]> {
-  return timeline()
-    .getByRole('button', { name: /^Session \d+$/ })
-    .evaluateAll((buttons) =>
-      buttons.map((button) => {
-        const id = Number(button.getAttribute('aria-label')!.slice('Session '.length));
-        const row = button.closest('[role=group]');
-        const ticks = button.parentElement?.querySelector(`[role=group][aria-label="Events of session ${id}"]`);
-        return { id, date: (row?.getAttribute('aria-label') ?? '').slice(0, 10), ticks: ticks?.querySelectorAll('[role=img]').length ?? -1 };
-      }),
-    );
-}
-
 /** Waits until the view shows this user, with exactly as many bars as the CSV has sessions of theirs. */
 async function expectUser(user: string): Promise<void> {
   await page.getByRole('heading', { name: user, exact: true }).waitFor({ timeout: WAIT_MS });
   const want = sessionsOf(user).map((s) => Number(s.session_id));
-  const read = async () => ((await page.locator('.timeline-frame[aria-busy=true]').count()) > 0 ? [] : (await shownBars()).map((b) => b.id));
+  const read = async () => ((await page.locator('.timeline-frame[aria-busy=true]').count()) > 0 ? [] : (await shownBars(page)).map((b) => b.id));
   const shown = await eventually(read, (ids) => JSON.stringify(ids) === JSON.stringify(want));
   assert.deepEqual(shown, want, `the sessions of ${user}`);
 }

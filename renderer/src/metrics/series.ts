@@ -179,7 +179,8 @@ export const durationTick = (secs: number): string => (secs === 0 ? '0' : durati
 
 /** Ticks for a share axis (0 to 1), on round percentages. */
 export function shareTicks(max: number, most = 5): number[] {
-  const top = Math.min(1, Math.max(max, 0.01));
+  // A maximum that is not a number gets the whole axis rather than an endless one.
+  const top = Number.isFinite(max) ? Math.min(1, Math.max(max, 0.01)) : 1;
   const step = [0.01, 0.02, 0.05, 0.1, 0.2, 0.25, 0.5, 1].find((s) => top / s <= most) ?? 1;
   const ticks: number[] = [];
   for (let i = 0; ; i++) {
@@ -192,7 +193,7 @@ export function shareTicks(max: number, most = 5): number[] {
 
 /** Ticks for a count axis from 0 to at least `max`, on round steps (1, 2, 2.5 or 5 times a power of ten). */
 export function countTicks(max: number, most = 5): number[] {
-  const top = Math.max(max, 1);
+  const top = Number.isFinite(max) ? Math.max(max, 1) : 1;
   let step = 1;
   for (let power = 1; ; power *= 10) {
     const found = [1, 2, 2.5, 5].map((m) => m * power).find((s) => top / s <= most && (s >= 1 && Number.isInteger(s)));
@@ -211,9 +212,10 @@ export function countTicks(max: number, most = 5): number[] {
 
 export const shareTick = (share: number): string => `${Math.round(share * 100)}%`;
 
-/** A count tick: `950`, `1,250`, `15k`, `1.5M`. */
+/** A count tick: `950`, `1,250`, `15k`, `1.25M`. */
 export function countTick(n: number): string {
-  if (n >= 1_000_000) return `${Number((n / 1_000_000).toFixed(1))}M`;
+  // Two decimals: a step of 250k gives ticks such as 1.25M.
+  if (n >= 1_000_000) return `${Number((n / 1_000_000).toFixed(2))}M`;
   if (n >= 10_000) return `${Number((n / 1000).toFixed(1))}k`;
   return count(n);
 }
