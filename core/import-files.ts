@@ -173,7 +173,8 @@ async function readAndApply(
   }
   request.onWriting?.();
 
-  const summary = cache.transaction(() => {
+  const write = cache.isEmpty() ? cache.fillTransaction.bind(cache) : cache.transaction.bind(cache);
+  const summary = write(() => {
     if (changed) rebuildCache(cache, definition);
     const applied = spill.used ? applyPartitions(cache, spill.partitions(), range) : applyBatch(cache, builder.batch, range);
     const totals = cache.db.prepare('SELECT (SELECT count(*) FROM sessions), (SELECT coalesce(sum(event_count), 0) FROM user_days)').raw().get() as [number, number];

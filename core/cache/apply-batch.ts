@@ -117,8 +117,7 @@ export function applyBatch(cache: SessionCache, batch: EventBatch, range: DayRan
   }
 
   // Into an empty cache, building the day indexes once afterwards beats updating them row by row.
-  const empty = db.prepare('SELECT NOT EXISTS (SELECT 1 FROM user_days)').pluck().get() === 1;
-  const dayIndexes = empty ? dropDayIndexes(cache) : [];
+  const dayIndexes = cache.isEmpty() ? dropDayIndexes(cache) : [];
   writeRuns(cache, encoder, ordered, sessionized, runFirstId);
   for (const sql of dayIndexes) db.exec(sql);
 
@@ -213,12 +212,21 @@ function writeRuns(
   sessionized: ReturnType<typeof sessionizeRuns>,
   runFirstId: Int32Array,
 ): void {
-  const db = cache.db;
-  const definition = cache.definition;
-  const attrCount = definition.attributes.length;
-  const { runStart, runCount, runUser, runDay } = ordered;
-  const { ordinal, runSessions, sessions } = sessionized;
+  // Sessions first: they need no insert ids, which meanwhile are laid out on another core.
+  writeSessions(cache, sessionized, runFirstId);
+  writeBridge(cache, encoder, ordered, sessionized, runFirstId);
+}
 
+function writeBridge(
+  cache: SessionCache,
+  encoder: DayEventsEncoder,
+  ordered: ReturnType<typeof orderEvents>,
+  sessionized: ReturnType<typeof sessionizeRuns>,
+  runFirstId: Int32Array,
+): void {
+  const db = cache.db;
+  const { runStart, runCount, runUser, runDay } = ordered;
+  const { ordinal, runSessions } = sessionized;
   const bridge = new BulkInserter(db, 'user_days', [
     'user_key', 'local_day', 'event_count', 'first_session_id', 'session_count', 'times', 'codes', 'insert_ids', 'props',
   ]);
@@ -235,7 +243,13 @@ function writeRuns(
     bridge.value(stored.props);
   }
   bridge.flush();
+}
 
+function writeSessions(cache: SessionCache, sessionized: ReturnType<typeof sessionizeRuns>, runFirstId: Int32Array): void {
+  const db = cache.db;
+  const definition = cache.definition;
+  const attrCount = definition.attributes.length;
+  const { sessions } = sessionized;
   const sessionRows = new BulkInserter(db, 'sessions', [
     'user_key', 'start_day', 'start_time', 'session_id', 'end_time', 'duration_secs', 'event_count',
     'first_name_key', 'last_name_key', ...definition.attributes.map((a) => attrColumn(a.name)),

@@ -105,6 +105,36 @@ export class SessionCache {
     }
   }
 
+  /** True when the cache holds no events. */
+  isEmpty(): boolean {
+    return this.db.prepare('SELECT NOT EXISTS (SELECT 1 FROM user_days)').pluck().get() === 1;
+  }
+
+  /**
+   * `transaction` for a write that fills an empty cache. Through a rollback journal a new page is
+   * written once, where WAL writes it to the log and again at the checkpoint: a first import
+   * commits faster, and a crash leaves the cache empty and sound as it would in WAL (the journal
+   * rolls it back on the next open). The cache returns to WAL afterwards; while another
+   * connection has it open, everything stays in WAL.
+   */
+  fillTransaction<T>(work: () => T): T {
+    const switched = this.setJournalMode('delete');
+    try {
+      return this.transaction(work);
+    } finally {
+      if (switched) this.setJournalMode('wal');
+    }
+  }
+
+  /** True when the journal mode is now `mode` (changing it needs the only connection). */
+  private setJournalMode(mode: 'delete' | 'wal'): boolean {
+    try {
+      return this.db.pragma(`journal_mode = ${mode}`, { simple: true }) === mode;
+    } catch {
+      return false;
+    }
+  }
+
   /** Writes dictionary entries added since the last commit (inside the transaction). */
   private persistDictionaries(): void {
     const addUser = this.db.prepare('INSERT INTO users (user_key, user_id) VALUES (?, ?)');

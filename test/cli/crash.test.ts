@@ -2,7 +2,8 @@
 // `PRAGMA integrity_check` and holds either all or none of that import, and nothing committed
 // before it is lost. The CLI imports a large second file into a cache built from a first one and
 // is SIGKILLed at several moments: while it reads, while SQLite writes the transaction (seen as
-// the WAL growing, early, halfway and late), and right after it reported success.
+// the WAL growing, early, halfway and late), and right after it reported success. A first import
+// into a new cache (written behind a rollback journal) is killed while it writes, too.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, copyFileSync, existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
@@ -267,6 +268,76 @@ describe('SIGKILL during import', () => {
   test('killed late in the write phase (WAL at 90% of its peak size)', async (t) => {
     const { outcome } = await crashTrial(t, { kind: 'wal', bytes: ctx.peakWal * 0.9 });
     assert.ok(outcome.killed, 'the kill landed during the write phase');
+  });
+
+  // A first import into a new cache writes through a rollback journal instead of the WAL
+  // (SessionCache.fillTransaction): killed while the journal exists, the cache must open sound
+  // and empty, and take the import again.
+  describe('filling a new cache', () => {
+    const fresh = { reference: null as CacheState | null, journalMs: 0 };
+    const journalExists = (db: string) => existsSync(`${db}-journal`);
+    /**
+     * True while the import fills the cache: the new cache is in WAL mode while the CLI reads
+     * (making it in WAL mode may itself pass through a journal, briefly); the fill then puts it
+     * in rollback-journal mode, which removes the WAL.
+     */
+    const fillWatch = (db: string) => {
+      let walSeen = false;
+      return () => {
+        walSeen ||= existsSync(`${db}-wal`);
+        return walSeen && journalExists(db);
+      };
+    };
+
+    before(async () => {
+      const db = join(ctx.dir, 'fresh-reference.db');
+      const child = spawnCli(['import', ctx.big, '--db', db, '--json']);
+      const filling = fillWatch(db);
+      let seenAt: number | null = null;
+      const poll = setInterval(() => {
+        if (filling()) {
+          seenAt ??= performance.now();
+          fresh.journalMs = performance.now() - seenAt;
+        }
+      }, 1);
+      const result = await collect(child);
+      clearInterval(poll);
+      assert.equal(result.code, 0, result.stderr);
+      assert.ok(seenAt !== null, 'the first import wrote behind a rollback journal');
+      assert.ok(!journalExists(db), 'the journal is gone after the commit');
+      fresh.reference = await inspect(db);
+    });
+
+    async function killWhileFilling(t: { diagnostic: (s: string) => void }, fraction: number): Promise<void> {
+      const db = join(ctx.dir, `fresh-trial-${++trial}.db`);
+      const child = spawnCli(['import', ctx.big, '--db', db, '--json']);
+      const done = collect(child);
+      const filling = fillWatch(db);
+      let seenAt: number | null = null;
+      const poll = setInterval(() => {
+        if (seenAt === null && filling()) seenAt = performance.now();
+        if (seenAt !== null && performance.now() - seenAt >= fraction * fresh.journalMs) child.kill('SIGKILL');
+      }, 1);
+      const result = await done;
+      clearInterval(poll);
+      assert.equal(result.signal, 'SIGKILL', `the kill landed while the cache was being filled (exit ${result.code})`);
+      const after = await inspect(db);
+      assert.equal(after.integrity, 'ok', 'PRAGMA integrity_check after SIGKILL');
+      for (const table of ['users', 'user_days', 'sessions', 'imports']) assert.equal(after.counts[table], 0, `${table} is empty again`);
+      t.diagnostic(`killed ${Math.round(fraction * fresh.journalMs)} ms into a write phase of about ${Math.round(fresh.journalMs)} ms; the cache is empty and sound`);
+      await cliOk(['import', ctx.big, '--db', db, '--json']);
+      const again = await inspect(db);
+      assert.equal(again.integrity, 'ok');
+      assert.equal(again.sessionsHash, fresh.reference!.sessionsHash, 'the import taken again equals an uninterrupted one');
+    }
+
+    test('killed as it starts writing', async (t) => {
+      await killWhileFilling(t, 0);
+    });
+
+    test('killed halfway through writing', async (t) => {
+      await killWhileFilling(t, 0.5);
+    });
   });
 
   test('killed right after it reports success: all of it is kept', async (t) => {
