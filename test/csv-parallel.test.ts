@@ -10,6 +10,7 @@ import { Dictionary } from '../core/model/dictionary.ts';
 import { NULL_KEY } from '../core/model/event-batch.ts';
 import { InsertIdColumn } from '../core/model/insert-id-column.ts';
 import { BatchBuilder } from '../core/sources/batch-builder.ts';
+import { BatchSpill } from '../core/sources/batch-spill.ts';
 import { readCsvFile } from '../core/sources/csv-parallel.ts';
 import { readCsv } from '../core/sources/csv-source.ts';
 import { ZoneCalendar } from '../core/time/zone-calendar.ts';
@@ -89,4 +90,29 @@ test('insert ids laid out in session order on a second thread equal those laid o
   const end = here.start[order.length];
   assert.ok(Buffer.from(thread.bytes.subarray(0, end)).equals(here.bytes.subarray(0, end)));
   assert.equal(here.bytes.toString('utf8', here.start[3], here.start[4]), column.get(order[3]));
+});
+
+test('a CSV with more rows than the memory budget allows is read in one stream, spilling as it goes', async () => {
+  const lines = ['user_id,time,event'];
+  for (let i = 0; i < 30_000; i++) lines.push(`u${i % 400},${new Date(Date.UTC(2025, 2, 1) + i * 9_000).toISOString()},open`);
+  const path = join(dir, 'over-budget.csv');
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  const read = async (budgetEvents: number) => {
+    const builder = new BatchBuilder(defaultDefinition(), new ZoneCalendar('UTC'), new Dictionary(), new Dictionary(), null);
+    const spill = new BatchSpill(dir, budgetEvents, defaultDefinition().attributes.length);
+    builder.spill = spill;
+    try {
+      await readCsvFile(path, builder, undefined, 1);
+      return { held: builder.batch.length, spilled: spill.spilledRows };
+    } finally {
+      spill.dispose();
+    }
+  };
+  // Within the budget: two threads, nothing spilled.
+  assert.deepEqual(await read(1_000_000), { held: 30_000, spilled: 0 });
+  // Over it: no second thread holding half the file; at most a checkpoint's worth of rows
+  // (4096) beyond the budget is ever held.
+  const over = await read(2_000);
+  assert.equal(over.held + over.spilled, 30_000);
+  assert.ok(over.held < 2_000 + 4096, `held ${over.held} rows`);
 });

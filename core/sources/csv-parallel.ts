@@ -3,14 +3,14 @@ import { Worker } from 'node:worker_threads';
 import { UserError } from '../util/user-error.ts';
 import type { BatchBuilder } from './batch-builder.ts';
 import { readCsv } from './csv-source.ts';
-import { findCsvSplit } from './csv-split.ts';
+import { estimateCsvLines, findCsvSplit } from './csv-split.ts';
 import type { CsvWorkerInput } from './csv-worker.ts';
 import { startsWithGzipMagic, type ByteProgress } from './input-stream.ts';
 
 /** Below this size a second thread costs more than it saves. */
 const PARALLEL_MIN_BYTES = 32 << 20;
-/** Fewer bytes than any real event row takes: bounds the rows a file of some size can hold. */
-const MIN_ROW_BYTES = 32;
+/** Room for rows shorter than those of the file's first MiB. */
+const ESTIMATE_MARGIN = 1.25;
 
 /**
  * Reads a large uncompressed CSV on two cores: this thread parses the first half while a
@@ -31,7 +31,8 @@ export async function readCsvFile(
     await readCsv(path, builder, onProgress); // reports the error in its own words
     return;
   }
-  const parallel = size >= parallelMinBytes && builder.fitsInMemory(size / MIN_ROW_BYTES) && !(await startsWithGzipMagic(path));
+  const parallel =
+    size >= parallelMinBytes && !(await startsWithGzipMagic(path)) && builder.fitsInMemory(estimateCsvLines(path, size) * ESTIMATE_MARGIN);
   const split = parallel ? findCsvSplit(path, size) : null;
   if (split === null) {
     await readCsv(path, builder, onProgress);

@@ -47,3 +47,23 @@ export function findCsvSplit(path: string, size: number): CsvSplit | null {
     closeSync(fd);
   }
 }
+
+const SAMPLE_BYTES = 1 << 20;
+
+/**
+ * About how many lines a file holds, from the line ends in its first MiB (rows are alike in an
+ * event export); at least one per 4 KiB, so that a first MiB of long lines cannot hide a file of
+ * short ones from the memory budget by much.
+ */
+export function estimateCsvLines(path: string, size: number): number {
+  const fd = openSync(path, 'r');
+  try {
+    const sample = Buffer.allocUnsafe(Math.min(SAMPLE_BYTES, size));
+    const read = readSync(fd, sample, 0, sample.length, 0);
+    let lines = 0;
+    for (let at = sample.indexOf(0x0a); at !== -1 && at < read; at = sample.indexOf(0x0a, at + 1)) lines++;
+    return Math.max((size * lines) / Math.max(read, 1), size / 4096);
+  } finally {
+    closeSync(fd);
+  }
+}
