@@ -103,7 +103,7 @@ function scopeLine(summary: CacheSummary, previewMs: number | null, filters: Ses
   const threshold = previewMs === null ? `the stored ${duration(summary.definition.threshold_ms / 1000)} threshold` : `the previewed ${duration(previewMs / 1000)} threshold`;
   const parts: string[] = [];
   if (filters.from || filters.to) parts.push(`${filters.from ?? '…'} to ${filters.to ?? '…'}`);
-  if (filters.user) parts.push(`users ${filters.user}…`);
+  if (filters.user) parts.push(`users starting “${filters.user}”`);
   for (const [name, value] of Object.entries(filters.attributes ?? {})) parts.push(`${name} ${value ?? '(not set)'}`);
   return `Sessions at ${threshold}${parts.length > 0 ? `, filtered: ${parts.join(', ')}` : ', all of them'}.`;
 }

@@ -91,7 +91,7 @@ export function SessionPanel({ api, session, zone, attributes, onClose, threshol
         ))}
       </dl>
       {onShowJourney !== undefined && (
-        <button type="button" className="button small" onClick={onShowJourney}>
+        <button type="button" className="button small panel-journey" onClick={onShowJourney}>
           Show in Journeys
         </button>
       )}
