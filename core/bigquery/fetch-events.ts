@@ -57,6 +57,8 @@ export interface FetchRequest extends WarehouseRequest {
   definition?: SessionDefinition;
   rejectsPath?: string;
   pageSize?: number;
+  /** See `EventImport.memoryBudgetMb` (core/import-files.ts). */
+  memoryBudgetMb?: number;
   onEstimate?: (estimate: FetchEstimate) => void;
   onProgress?: (progress: FetchProgress) => void;
 }
@@ -133,6 +135,7 @@ export async function fetchIntoCache(cache: SessionCache, request: FetchRequest)
     definition,
     range: { from: request.from, to: request.to },
     rejectsPath: request.rejectsPath,
+    memoryBudgetMb: request.memoryBudgetMb,
     sources: [source],
     onWriting: () => progress({ phase: 'writing', rows: 0, totalRows: 0, bytes: bytesProcessed, totalBytes: bytesProcessed }),
     read: async (builder) => {

@@ -276,11 +276,17 @@ describe('incremental fetches', () => {
       row('u1', '2025-03-09T12:00:00.000Z', 'open', 'v2-09'),
     );
     await fetchIntoCache(split.cache, fetchRequest(fake, '2025-03-06', '2025-03-07'));
+    // The same refetch over a memory budget of 25 events: pages spill to disk as they arrive.
+    const spilled = newCache(BERLIN);
+    t.after(() => spilled.cache.close());
+    await fetchIntoCache(spilled.cache, fetchRequest(fake, '2025-03-01', '2025-03-08'));
+    await fetchIntoCache(spilled.cache, fetchRequest(fake, '2025-03-06', '2025-03-07', { pageSize: 10, memoryBudgetMb: (25 * 256) / 2 ** 20 }));
     const fresh = newCache(BERLIN);
     t.after(() => fresh.cache.close());
     await fetchIntoCache(fresh.cache, fetchRequest(fake, '2025-03-01', '2025-03-08'));
     const after = exportsOf(split.cache);
     assert.deepEqual(after, exportsOf(fresh.cache));
+    assert.deepEqual(exportsOf(spilled.cache), after, 'a refetch spilled to disk equals one held in memory');
     assert.notDeepEqual(after, before);
     const events = csvRecords(after.events);
     assert.equal(events.length, 4 * 7 * 6 + 2);
