@@ -7,8 +7,8 @@ import { applyBatch, applyPartitions } from './cache/apply-batch.ts';
 import { rebuildCache } from './cache/rebuild.ts';
 import type { SessionCache } from './cache/session-cache.ts';
 import { definitionsEqual, type SessionDefinition } from './definition.ts';
-import { BatchBuilder, ImportCancelled, type DayRange, type Rejection } from './sources/batch-builder.ts';
-import { BatchSpill } from './sources/batch-spill.ts';
+import { BatchBuilder, batchWeight, ImportCancelled, type DayRange, type Rejection } from './sources/batch-builder.ts';
+import { BatchSpill, BYTES_PER_EVENT } from './sources/batch-spill.ts';
 import { readDemo } from './sources/demo-source.ts';
 import type { DemoOptions } from './sources/demo-generator.ts';
 import { readEventFile } from './sources/file-source.ts';
@@ -100,8 +100,6 @@ export interface EventImport {
   memoryBudgetMb?: number;
 }
 
-/** Memory an event takes while read and while applied (measured: about 170–250 bytes). */
-const BYTES_PER_EVENT = 256;
 const DEFAULT_BUDGET_MB = 2048;
 
 /** The import memory budget: `SESSION_EXPLORER_IMPORT_BUDGET_MB`, else 2 GiB. */
@@ -153,7 +151,7 @@ async function readAndApply(
     await request.read(builder);
     builder.throwIfCancelled();
     // Over the budget at the end too (a source read in one piece): applied a partition at a time.
-    if (spill.used || builder.batch.length > spill.budgetEvents) spill.take(builder.batch);
+    if (spill.used || batchWeight(builder.batch) > spill.budgetEvents) spill.take(builder.batch);
   } catch (error) {
     cache.users.rollback();
     cache.strings.rollback();

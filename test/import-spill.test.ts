@@ -3,6 +3,7 @@
 // NDJSON, merges, range refreshes and a changed definition — and the spill files beside the cache
 // must be gone afterwards, also after a cancel or a failure.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -125,6 +126,54 @@ describe('an import over its memory budget', () => {
     const changed = { ...defaultDefinition(), thresholdMs: 10 * 60_000, excludedEvents: ['app_open'] };
     const steps: ImportRequest[] = [{ files: [allCsv] }, { files: [refreshCsv], definition: changed }];
     assertSameCache(await importAll(steps, budgetOf(1000)), await importAll(steps));
+  });
+
+  test('properties weigh in the budget, and come back from the spill files as they were', async () => {
+    // Few rows with large properties: by their count they fit the budget, by their bytes not.
+    const lines = demo.slice(0, 3000).map((e, i) =>
+      JSON.stringify({
+        event: e.event,
+        properties: { distinct_id: e.userId, time: e.time, $insert_id: e.insertId, page: `/p/${i}/${'ü→'.repeat(400)}`, n: i, flag: i % 2 === 0 },
+      }),
+    );
+    const file = join(dir, 'props.ndjson');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const propsOf = (db: string) => {
+      const cache = SessionCache.open(db);
+      try {
+        return cache.db.prepare('SELECT user_key, local_day, props FROM user_days ORDER BY user_key, local_day').raw().all();
+      } finally {
+        cache.close();
+      }
+    };
+    const spilled = await importAll([{ files: [file] }], budgetOf(5000));
+    const spilledProps = propsOf(join(dir, `cache-${caches}`, 'cache.db'));
+    const inMemory = await importAll([{ files: [file] }]);
+    const inMemoryProps = propsOf(join(dir, `cache-${caches}`, 'cache.db'));
+    assert.ok(spilled.spilledBeside, 'the properties took the import over its budget of 5000 events');
+    assert.equal(spilled.events, inMemory.events);
+    assert.ok(JSON.stringify(inMemoryProps).includes('ü→ü→'), 'the properties are stored');
+    assert.deepEqual(spilledProps, inMemoryProps);
+  });
+
+  test('spill files of an import that was killed are removed by the next one; a running import’s are not', async () => {
+    const folder = join(dir, 'abandoned');
+    mkdirSync(folder);
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    const leftBehind = join(folder, `${SPILL_PREFIX}killed`);
+    const running = join(folder, `${SPILL_PREFIX}running`);
+    for (const [path, pid] of [[leftBehind, dead.stdout], [running, String(process.pid)]]) {
+      mkdirSync(path);
+      writeFileSync(join(path, 'owner'), pid);
+      writeFileSync(join(path, 'part-0'), 'x'.repeat(1000));
+    }
+    const cache = SessionCache.open(join(folder, 'cache.db'), { create: true });
+    try {
+      await importFiles(cache, { files: [allCsv], memoryBudgetMb: budgetOf(1000) });
+    } finally {
+      cache.close();
+    }
+    assert.deepEqual(readdirSync(folder).filter((f) => f.startsWith(SPILL_PREFIX)), [`${SPILL_PREFIX}running`]);
   });
 
   test('cancelled after spilling: the cache is as it was and the spill files are gone', async () => {

@@ -243,5 +243,5 @@ function openReusableDemo(path: string): SessionCache | null {
 }
 
 function removeCacheFiles(path: string): void {
-  for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
 }

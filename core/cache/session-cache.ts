@@ -59,6 +59,8 @@ export class SessionCache {
     } catch (error) {
       db.close();
       if (error instanceof UserError) throw error;
+      // Locked while its first import is written (behind a rollback journal, see fillTransaction).
+      if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new UserError(`${path} is busy: another import is writing it; try again when it has finished`);
       throw new UserError(`${path} is not a Session Explorer cache (${(error as Error).message})`);
     }
   }
@@ -119,10 +121,15 @@ export class SessionCache {
    */
   fillTransaction<T>(work: () => T): T {
     const switched = this.setJournalMode('delete');
+    // NORMAL is as safe as FULL against a power cut in WAL mode, but not with a rollback journal.
+    if (switched) this.db.pragma('synchronous = FULL');
     try {
       return this.transaction(work);
     } finally {
-      if (switched) this.setJournalMode('wal');
+      if (switched) {
+        this.setJournalMode('wal');
+        this.db.pragma('synchronous = NORMAL');
+      }
     }
   }
 

@@ -13,7 +13,7 @@ async function withCreatedCache(path: string, definition: SessionDefinition, wor
     await work(cache);
   } catch (error) {
     cache.close();
-    if (created) for (const suffix of ['', '-wal', '-shm']) rmSync(`${path}${suffix}`, { force: true });
+    if (created) for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
     throw error;
   } finally {
     cache.close();

@@ -16,6 +16,8 @@ export class EventBatch {
   readonly name = new GrowableInt32();
   readonly insertId = new InsertIdColumn();
   readonly props: Array<string | null> = [];
+  /** UTF-16 code units of all `props`: what they weigh in memory, for the import's budget. */
+  propsChars = 0;
   /** One column of value keys per attribute of the definition. */
   readonly attrs: GrowableInt32[];
 
@@ -39,6 +41,7 @@ export class EventBatch {
     for (const column of this.attrs) column.length = 0;
     this.insertId.clear();
     this.props.length = 0;
+    this.propsChars = 0;
   }
 
   /**
@@ -58,7 +61,12 @@ export class EventBatch {
     this.name.appendAll(columns.name, stringMap);
     for (let a = 0; a < this.attributeCount; a++) this.attrs[a].appendAll(columns.attrs[a], stringMap);
     this.insertId.appendParts(insertIds);
-    for (const p of props) this.props.push(p);
+    for (const p of props) this.pushProps(p);
+  }
+
+  pushProps(props: string | null): void {
+    this.props.push(props);
+    if (props !== null) this.propsChars += props.length;
   }
 
   /** Everything but the insert id, which the caller has just appended. */
@@ -67,7 +75,7 @@ export class EventBatch {
     this.time.push(time);
     this.day.push(day);
     this.name.push(name);
-    this.props.push(props);
+    this.pushProps(props);
     for (let a = 0; a < this.attributeCount; a++) this.attrs[a].push(attrs[a]);
   }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { SessionDefinition } from '../definition.ts';
 import { Dictionary } from '../model/dictionary.ts';
 import { EventBatch, NULL_KEY } from '../model/event-batch.ts';
-import type { BatchSpill } from './batch-spill.ts';
+import { BYTES_PER_EVENT, type BatchSpill } from './batch-spill.ts';
 import { parseTimeValue } from '../time/parse-time.ts';
 import type { ZoneCalendar } from '../time/zone-calendar.ts';
 import { UserError } from '../util/user-error.ts';
@@ -72,12 +72,12 @@ export class BatchBuilder {
    */
   checkpoint(): void {
     this.throwIfCancelled();
-    if (this.spill !== null && this.batch.length >= this.spill.budgetEvents) this.spill.take(this.batch);
+    if (this.spill !== null && batchWeight(this.batch) >= this.spill.budgetEvents) this.spill.take(this.batch);
   }
 
   /** Whether `rows` more rows may be held in memory at once (a worker's part of a file is). */
   fitsInMemory(rows: number): boolean {
-    return this.spill === null || this.batch.length + rows <= this.spill.budgetEvents;
+    return this.spill === null || batchWeight(this.batch) + rows <= this.spill.budgetEvents;
   }
 
   /** Takes in what a worker read with its own dictionaries (see csv-worker.ts). */
@@ -150,6 +150,11 @@ export class BatchBuilder {
     }
     this.batch.push(this.users.keyOf(userId), ms, day, this.strings.keyOf(name), id, this.attrKeys, props);
   }
+}
+
+/** What a batch weighs in memory, in events: its rows, and its properties' text (two bytes a code unit). */
+export function batchWeight(batch: EventBatch): number {
+  return batch.length + (batch.propsChars * 2) / BYTES_PER_EVENT;
 }
 
 /** Text of a scalar JSON/CSV value; objects become JSON; null and undefined stay null. */

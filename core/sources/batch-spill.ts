@@ -1,6 +1,11 @@
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventBatch } from '../model/event-batch.ts';
+import { UserError } from '../util/user-error.ts';
+
+/** Memory an event takes while read and while applied, besides its properties (measured: about 170–250 bytes). */
+export const BYTES_PER_EVENT = 256;
+const PREFIX = '.session-explorer-import-';
 
 /** Partitions per level: an import spills into this many files, split again when one is too big. */
 const FANOUT = 16;
@@ -25,6 +30,7 @@ export class BatchSpill {
   private readonly level: number;
   private dir: string | null = null;
   private files: number[] = [];
+  /** What each partition holds, in events (properties counted as the events their bytes weigh). */
   private readonly rows = new Float64Array(FANOUT);
   /** Rows written so far, in all partitions. */
   spilledRows = 0;
@@ -45,8 +51,13 @@ export class BatchSpill {
   }
 
   private open(): void {
-    this.dir = mkdtempSync(join(this.parent, '.session-explorer-import-'));
-    this.files = Array.from({ length: FANOUT }, (_, p) => openSync(join(this.dir!, `part-${p}`), 'w+'));
+    spillIo(this.parent, () => {
+      if (this.level === 0) removeAbandoned(this.parent);
+      this.dir = mkdtempSync(join(this.parent, PREFIX));
+      // Whose files these are: a later import removes them if this process dies without doing so.
+      writeFileSync(join(this.dir, 'owner'), String(process.pid));
+      this.files = Array.from({ length: FANOUT }, (_, p) => openSync(join(this.dir!, `part-${p}`), 'w+'));
+    });
   }
 
   /** Writes the batch's rows to their partitions and empties the batch. */
@@ -94,15 +105,19 @@ export class BatchSpill {
       at += size;
       if (batch.props[i] !== null) anyProps = true;
     }
-    const props = anyProps ? Buffer.from(JSON.stringify(Array.from(rows, (i) => batch.props[i]))) : Buffer.alloc(0);
+    // Properties row by row, as UTF-8 after their byte lengths (-1: none); one JSON text of them
+    // all could pass V8's string limit.
+    const props = anyProps ? encodeProps(batch.props, rows) : Buffer.alloc(0);
     const header = new Int32Array([count, attrs, idBytes, props.length]);
     const fd = this.files[partition];
-    writeAll(fd, new Uint8Array(header.buffer));
-    writeAll(fd, new Uint8Array(time.buffer));
-    writeAll(fd, new Uint8Array(ints.buffer));
-    writeAll(fd, idData);
-    writeAll(fd, props);
-    this.rows[partition] += count;
+    spillIo(this.parent, () => {
+      writeAll(fd, new Uint8Array(header.buffer));
+      writeAll(fd, new Uint8Array(time.buffer));
+      writeAll(fd, new Uint8Array(ints.buffer));
+      writeAll(fd, idData);
+      writeAll(fd, props);
+    });
+    this.rows[partition] += count + props.length / BYTES_PER_EVENT;
   }
 
   /** Reads back each partition in turn as a batch (split further when over the budget). */
@@ -197,10 +212,9 @@ class SpilledBlock {
     const idsAt = count * 8 + ints.byteLength;
     batch.insertId.appendParts({ bytes: body.subarray(idsAt, idsAt + this.idBytes), start, size });
     if (this.propsBytes === 0) {
-      for (let k = 0; k < count; k++) batch.props.push(null);
+      for (let k = 0; k < count; k++) batch.pushProps(null);
     } else {
-      const props = JSON.parse(body.subarray(idsAt + this.idBytes).toString('utf8')) as Array<string | null>;
-      for (const p of props) batch.props.push(p);
+      decodeProps(body.subarray(idsAt + this.idBytes), count, (p) => batch.pushProps(p));
     }
   }
 }
@@ -218,4 +232,80 @@ function readAll(fd: number, into: Uint8Array, position: number): number {
     done += n;
   }
   return done;
+}
+
+/** Row properties as [byte length (-1: null), UTF-8 bytes] each, lengths first. */
+function encodeProps(props: Array<string | null>, rows: Int32Array): Buffer {
+  const lengths = new Int32Array(rows.length);
+  let total = 0;
+  for (let k = 0; k < rows.length; k++) {
+    const p = props[rows[k]];
+    lengths[k] = p === null ? -1 : Buffer.byteLength(p);
+    if (p !== null) total += lengths[k];
+  }
+  const out = Buffer.allocUnsafe(lengths.byteLength + total);
+  out.set(new Uint8Array(lengths.buffer), 0);
+  let at = lengths.byteLength;
+  for (let k = 0; k < rows.length; k++) {
+    const p = props[rows[k]];
+    if (p !== null) at += out.write(p, at, 'utf8');
+  }
+  return out;
+}
+
+function decodeProps(bytes: Buffer, count: number, take: (props: string | null) => void): void {
+  const lengths = new Int32Array(count);
+  new Uint8Array(lengths.buffer).set(bytes.subarray(0, count * 4));
+  let at = count * 4;
+  for (let k = 0; k < count; k++) {
+    if (lengths[k] === -1) take(null);
+    else {
+      take(bytes.toString('utf8', at, at + lengths[k]));
+      at += lengths[k];
+    }
+  }
+}
+
+/** Disk trouble while spilling (full, read-only, gone) is the user's to fix: said in one line. */
+function spillIo<T>(folder: string, work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    if (typeof e.code !== 'string') throw error;
+    const why = e.code === 'ENOSPC' ? 'the disk is full' : e.message;
+    throw new UserError(
+      `cannot write the import's temporary files in ${folder} (${why}); free space there or raise SESSION_EXPLORER_IMPORT_BUDGET_MB`,
+    );
+  }
+}
+
+/** Removes spill folders whose importing process is gone (killed before it could remove them). */
+function removeAbandoned(folder: string): void {
+  for (const name of readdirSync(folder)) {
+    if (!name.startsWith(PREFIX)) continue;
+    let pid = Number.NaN;
+    try {
+      pid = Number(readFileSync(join(folder, name, 'owner'), 'utf8'));
+    } catch {
+      // No owner file: killed between making the folder and writing it, or another import is
+      // just making it; left alone for a minute.
+      try {
+        if (Date.now() - statSync(join(folder, name)).mtimeMs < 60_000) continue;
+      } catch {
+        continue; // gone meanwhile
+      }
+    }
+    if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) continue;
+    rmSync(join(folder, name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { mixpanelSources } from '../definition.ts';
 import { ImportCancelled, type BatchBuilder } from './batch-builder.ts';
 import { readMixpanelProperties } from './mixpanel-properties.ts';
+import { UserError } from '../util/user-error.ts';
 import { describeStreamError, openTextStream, type ByteProgress } from './input-stream.ts';
 
 /**
@@ -55,7 +56,8 @@ export async function readNdjson(path: string, builder: BatchBuilder, onProgress
       builder.accept(path, lineNumber, user, time, insertId, record.event, attrValues, rest, () => text);
     }
   } catch (error) {
-    if (error instanceof ImportCancelled) throw error;
+    // A cancel, or the import's own trouble (its spill files), is not the input file's fault.
+    if (error instanceof ImportCancelled || error instanceof UserError) throw error;
     throw failure ?? describeStreamError(path, error);
   }
   if (failure) throw failure;
