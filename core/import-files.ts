@@ -134,7 +134,7 @@ export async function importEvents(cache: SessionCache, request: EventImport): P
   const spill = new BatchSpill(spillFolder(cache), budgetEvents, definition.attributes.length);
   builder.spill = spill;
   try {
-    return await readAndApply(cache, request, builder, { definition, changed, range });
+    return await readAndApply(cache, request, builder, spill, { definition, changed, range });
   } finally {
     spill.dispose();
   }
@@ -144,9 +144,9 @@ async function readAndApply(
   cache: SessionCache,
   request: EventImport,
   builder: BatchBuilder,
+  spill: BatchSpill,
   { definition, changed, range }: { definition: SessionDefinition; changed: boolean; range: DayRange | null },
 ): Promise<ImportSummary> {
-  const spill = builder.spill!;
   try {
     await request.read(builder);
     builder.throwIfCancelled();

@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { SessionCache } from '../cache/session-cache.ts';
+import { removeCacheFiles, SessionCache } from '../cache/session-cache.ts';
 import { defaultDefinition } from '../definition.ts';
 import { importFiles } from '../import-files.ts';
 import { EventTimeline } from '../sessionize/event-timeline.ts';
@@ -240,8 +240,4 @@ function openReusableDemo(path: string): SessionCache | null {
   cache.close();
   removeCacheFiles(path);
   return null;
-}
-
-function removeCacheFiles(path: string): void {
-  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
 }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { defaultDefinition, validateDefinition, type SessionDefinition } from '../definition.ts';
 import { Dictionary } from '../model/dictionary.ts';
@@ -153,6 +153,11 @@ export class SessionCache {
   close(): void {
     if (this.db.open) this.db.close();
   }
+}
+
+/** Removes a (closed) cache's file and the journal files SQLite may keep beside it. */
+export function removeCacheFiles(path: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
 }
 
 /** True for an empty database (a new cache); throws for a database that is not a cache. */

@@ -1,5 +1,5 @@
-import { existsSync, rmSync } from 'node:fs';
-import { SessionCache } from '../cache/session-cache.ts';
+import { existsSync } from 'node:fs';
+import { removeCacheFiles, SessionCache } from '../cache/session-cache.ts';
 import type { SessionDefinition } from '../definition.ts';
 
 export /**
@@ -13,7 +13,7 @@ async function withCreatedCache(path: string, definition: SessionDefinition, wor
     await work(cache);
   } catch (error) {
     cache.close();
-    if (created) for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
+    if (created) removeCacheFiles(path);
     throw error;
   } finally {
     cache.close();

@@ -2,10 +2,10 @@
  * One timed contender of the benchmark, run in its own process so that its peak RSS is its own:
  * `node test/bench/bench-child.ts TASK JSON-ARGS`. Prints one result line `BENCH_RESULT {json}`.
  */
-import { createReadStream, rmSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import Database from 'better-sqlite3';
 import Papa from 'papaparse';
-import { SessionCache } from '../../core/cache/session-cache.ts';
+import { removeCacheFiles, SessionCache } from '../../core/cache/session-cache.ts';
 import { importFiles, type ImportProgress } from '../../core/import-files.ts';
 import { CREATE_EVENTS_SQLITE, countSessionsSql, createSessionsSql, duckdbLoadSql } from './baseline-sql.ts';
 import { loadDuckDb } from './duckdb-optional.ts';
@@ -24,10 +24,6 @@ interface Args {
   requeryRuns?: number;
 }
 
-function removeDb(path: string): void {
-  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(path + suffix, { force: true });
-}
-
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -37,7 +33,7 @@ function median(values: number[]): number {
 /** Our import into a fresh or existing cache file: open, import (one transaction), close. */
 async function oursImport(args: Args, fresh: boolean): Promise<Measured> {
   const db = args.db!;
-  if (fresh) removeDb(db);
+  if (fresh) removeCacheFiles(db);
   const started = performance.now();
   const cache = SessionCache.open(db, { create: fresh });
   let summary;
@@ -69,7 +65,7 @@ async function oursImport(args: Args, fresh: boolean): Promise<Measured> {
 /** SQLite: stream the CSV into a table (one transaction), then build the sessions table with window functions. */
 async function sqliteBaseline(args: Args): Promise<Measured> {
   const path = args.db!;
-  removeDb(path);
+  removeCacheFiles(path);
   const started = performance.now();
   const db = new Database(path);
   db.pragma('journal_mode = WAL');

@@ -9,14 +9,14 @@
  * its own; the in-memory figures (re-sessionize, sweep) run here on the imported cache.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
-import { createReadStream, rmSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { createApiHandlers } from '../../core/api/handlers.ts';
 import { Workspace } from '../../core/api/workspace.ts';
-import { SessionCache } from '../../core/cache/session-cache.ts';
+import { removeCacheFiles, SessionCache } from '../../core/cache/session-cache.ts';
 import { EventTimeline, countSessions } from '../../core/sessionize/event-timeline.ts';
 import { GapIndex } from '../../core/sessionize/threshold-sweep.ts';
 import { prepareData } from './bench-data.ts';
@@ -71,10 +71,6 @@ function fmtMb(bytes: number): string {
 
 function fmtInt(n: number): string {
   return n.toLocaleString('en-US');
-}
-
-function removeDb(path: string): void {
-  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(path + suffix, { force: true });
 }
 
 /** Reads a file once so that every contender starts with it in the page cache. */
@@ -334,7 +330,7 @@ async function main(): Promise<void> {
     process.exitCode = 1;
   }
 
-  if (!values.keep) for (const path of [oursDb, rebuildDb, smallDb, budgetDb, sqliteDb]) removeDb(path);
+  if (!values.keep) for (const path of [oursDb, rebuildDb, smallDb, budgetDb, sqliteDb]) removeCacheFiles(path);
   else console.log(`\nKept ${[oursDb, rebuildDb, smallDb, budgetDb, sqliteDb].map(rel).join(', ')}`);
 }
 

@@ -11,6 +11,7 @@ import { Timeline } from './Timeline.tsx';
 import { useJourney } from './use-journey.ts';
 import { UserFinder } from './UserFinder.tsx';
 import './journeys.css';
+import { ErrorState } from '../frame/ErrorState.tsx';
 
 /** The session whose events are listed, valid for the cache state and threshold it was opened under. */
 interface OpenSession {
@@ -159,20 +160,13 @@ export function JourneysView() {
 
         {journey === null && load.error === null && <TimelineSkeleton />}
         {journey === null && load.error !== null && (
-          <div className="empty-state" role="alert">
-            <h2>This journey could not be read</h2>
-            <p>{load.error.message}</p>
-            <div className="button-row">
-              <button type="button" className="button" onClick={load.retry}>
-                Try again
+          <ErrorState title="This journey could not be read" message={load.error.message} onRetry={load.retry}>
+            {user !== null && (
+              <button type="button" className="button" onClick={() => showUser(null)}>
+                Show the first user
               </button>
-              {user !== null && (
-                <button type="button" className="button" onClick={() => showUser(null)}>
-                  Show the first user
-                </button>
-              )}
-            </div>
-          </div>
+            )}
+          </ErrorState>
         )}
         {journey !== null && (
           <>

@@ -14,32 +14,21 @@ export function RangeFields({ range, full, onChange }: { range: Range; full: Ran
   const id = useId();
   return (
     <div className="m-range" role="group" aria-label="Date range">
-      <label className="field">
-        <span>From</span>
-        <input
-          type="date"
-          value={range.from}
-          min={full.from}
-          max={full.to}
-          required
-          aria-invalid={invalid}
-          aria-describedby={invalid ? `${id}-problem` : undefined}
-          onChange={(e) => onChange({ from: e.target.value })}
-        />
-      </label>
-      <label className="field">
-        <span>To</span>
-        <input
-          type="date"
-          value={range.to}
-          min={full.from}
-          max={full.to}
-          required
-          aria-invalid={invalid}
-          aria-describedby={invalid ? `${id}-problem` : undefined}
-          onChange={(e) => onChange({ to: e.target.value })}
-        />
-      </label>
+      {(['from', 'to'] as const).map((end) => (
+        <label className="field" key={end}>
+          <span>{end === 'from' ? 'From' : 'To'}</span>
+          <input
+            type="date"
+            value={range[end]}
+            min={full.from}
+            max={full.to}
+            required
+            aria-invalid={invalid}
+            aria-describedby={invalid ? `${id}-problem` : undefined}
+            onChange={(e) => onChange({ [end]: e.target.value })}
+          />
+        </label>
+      ))}
       <button type="button" className="button small m-range-reset" onClick={() => onChange(null)} disabled={whole}>
         All dates
       </button>

@@ -11,6 +11,7 @@ import type { LegendKey } from './save.ts';
 import { binLabel, dayPoints, durationText, fileStem, rangeText, shareText, type ChartTable, type DataColumn, type DataRow, type ValueKind } from './series.ts';
 import { useMetrics } from './use-metrics.ts';
 import './metrics.css';
+import { ErrorState } from '../frame/ErrorState.tsx';
 
 const COLOR = {
   sessions: '#2f5fd0',
@@ -216,13 +217,7 @@ function MetricsExplorer({ summary, full }: { summary: CacheSummary; full: Range
       )}
 
       {failed ? (
-        <div className="empty-state" role="alert">
-          <h2>The metrics could not be computed</h2>
-          <p>{metrics.error}</p>
-          <button type="button" className="button" onClick={metrics.retry}>
-            Try again
-          </button>
-        </div>
+        <ErrorState title="The metrics could not be computed" message={metrics.error ?? ''} onRetry={metrics.retry} />
       ) : (
         <div className={`m-body${metrics.updating ? ' updating' : ''}`}>
           <Headline metrics={value} />

@@ -10,6 +10,7 @@ import { useFilterChoices } from './use-filter-choices.ts';
 import { SessionGrid, sessionKey } from './SessionGrid.tsx';
 import { SessionPanel } from './SessionPanel.tsx';
 import { useSessionPages, type SessionSort } from './use-session-pages.ts';
+import { ErrorState } from '../frame/ErrorState.tsx';
 
 /** The Sessions view: filters, the virtualized grid, and the open session's events beside it. */
 export function SessionsView({ state }: { state: SummaryState }) {
@@ -47,13 +48,7 @@ export function SessionsView({ state }: { state: SummaryState }) {
   let overlay: ReactNode = null;
   if (pages.error !== null) {
     overlay = (
-      <div className="empty-state" role="alert">
-        <h2>The sessions could not be read</h2>
-        <p>{pages.error}</p>
-        <button type="button" className="button" onClick={pages.retry}>
-          Try again
-        </button>
-      </div>
+      <ErrorState title="The sessions could not be read" message={pages.error} onRetry={pages.retry} />
     );
   } else if (pages.total === 0) {
     overlay = filtered ? (
